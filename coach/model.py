@@ -1,0 +1,145 @@
+"""Plain data shared by the core, the CLI and the TUI: profile, history, routine.
+
+Kept apart from builder.py so the store can save a Profile without importing
+the builder's logic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+# A desk worker who has not set up a profile gets this routine.
+DEFAULT_AREAS = ("neck", "shoulders", "upper-back", "low-back", "forearm-wrist")
+DEFAULT_HABITS = ("prolonged-sitting", "forward-head", "mouse-keyboard")
+DEFAULT_TOOLS = ("ball", "hands", "wall")
+DEFAULT_MINUTES = 10
+MIN_MINUTES = 3
+MAX_MINUTES = 60
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the person told us: where it hurts, how they work, what they own."""
+
+    areas: tuple[str, ...] = DEFAULT_AREAS
+    habits: tuple[str, ...] = DEFAULT_HABITS
+    tools: tuple[str, ...] = DEFAULT_TOOLS
+    minutes: int = DEFAULT_MINUTES
+    desk_only: bool = False
+    cautions: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {key: list(value) if isinstance(value, tuple) else value
+                for key, value in asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> Profile:
+        defaults = cls()
+        return cls(
+            areas=tuple(data.get("areas", defaults.areas)),
+            habits=tuple(data.get("habits", defaults.habits)),
+            tools=tuple(data.get("tools", defaults.tools)),
+            minutes=int(data.get("minutes", defaults.minutes)),
+            desk_only=bool(data.get("desk_only", defaults.desk_only)),
+            cautions=tuple(data.get("cautions", defaults.cautions)),
+        )
+
+
+@dataclass(frozen=True)
+class History:
+    """What the builder needs to know about the past, already summarised.
+
+    pain: area id -> mean resting pain (0-10) over the recent days.
+    last_done: muscle id -> the last date the person worked on it.
+    """
+
+    pain: Mapping[str, float] = field(default_factory=dict)
+    last_done: Mapping[str, date] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Stretch:
+    name: str
+    how: str
+    hold_s: int
+    reps: int
+
+
+@dataclass(frozen=True)
+class Step:
+    """One muscle on one side: find it, press (or roll) and release, repeat, then stretch."""
+
+    muscle: str  # target id
+    muscle_name: str
+    area: str  # area id this step was chosen for
+    side: str  # "left", "right" or "both"
+    tool: str  # main tool id
+    tools: tuple[str, ...]  # everything the step needs (ball + wall)
+    position: str  # "seated", "standing" or "lying"
+    technique: str  # "sustained-pressure", "short-strokes" or "rolling"
+    how: str  # how to do it with this tool, in plain words
+    find: str  # where to find the spot
+    find_s: int  # seconds to find the spot
+    hold_s: int
+    release_s: int
+    reps: int
+    stretch: Stretch | None
+    reason: str
+    cautions: tuple[str, ...] = ()
+
+    @property
+    def seconds(self) -> int:
+        stretch_s = self.stretch.hold_s * self.stretch.reps if self.stretch else 0
+        return self.find_s + self.reps * (self.hold_s + self.release_s) + stretch_s
+
+    def to_json(self) -> dict:
+        return {
+            "muscle": self.muscle,
+            "area": self.area,
+            "side": self.side,
+            "tool": self.tool,
+            "position": self.position,
+            "technique": self.technique,
+            "hold_s": self.hold_s,
+            "release_s": self.release_s,
+            "reps": self.reps,
+            "stretch": (
+                {"name": self.stretch.name, "hold_s": self.stretch.hold_s,
+                 "reps": self.stretch.reps}
+                if self.stretch else None
+            ),
+            "reason": self.reason,
+            "find_s": self.find_s,
+            "seconds": self.seconds,
+        }
+
+
+@dataclass(frozen=True)
+class Routine:
+    """Today's ordered steps and what could not be included, with why."""
+
+    day: date
+    minutes: int
+    steps: tuple[Step, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def total_s(self) -> int:
+        return sum(step.seconds for step in self.steps)
+
+    def seconds_by_area(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for step in self.steps:
+            totals[step.area] = totals.get(step.area, 0) + step.seconds
+        return totals
+
+    def to_json(self) -> dict:
+        return {
+            "date": self.day.isoformat(),
+            "minutes": self.minutes,
+            "total_s": self.total_s,
+            "steps": [step.to_json() for step in self.steps],
+            "notes": list(self.notes),
+        }
