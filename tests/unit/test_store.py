@@ -1,0 +1,246 @@
+"""The store: round trips, partitions, privacy, locking, damaged files, backups, schema."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import threading
+from datetime import UTC, date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from coach import store as store_module
+from coach.errors import UsageError
+from coach.model import Profile
+from coach.store import Rating, SessionRecord, Store, StoreError
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+class SteppedClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def at(year, month, day, hour=9, minute=0, tz=BERLIN) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=tz)
+
+
+@pytest.fixture
+def store(tmp_path):
+    return Store(tmp_path / "data", clock=SteppedClock(at(2026, 11, 22)))
+
+
+def test_rating_round_trip_keeps_offset_and_fields(store):
+    given = Rating("neck", 6, "before", at(2026, 11, 20), note="stiff", session_id="s1",
+                   muscle="upper-trapezius", technique="sustained-pressure")
+    stored = store.add_rating(given)
+    assert stored.id
+    [loaded] = store.ratings()
+    assert loaded == stored
+    assert loaded.at.utcoffset() == timedelta(hours=1)
+    assert loaded.at == given.at
+
+
+def test_ratings_are_partitioned_by_month_and_filtered_by_range(store):
+    for month in (9, 10, 11):
+        store.add_rating(Rating("neck", month - 8, "check-in", at(2026, month, 15)))
+    names = sorted(os.listdir(store.directory / "ratings"))
+    assert names == ["2026-09.json", "2026-10.json", "2026-11.json"]
+    found = store.ratings(since=at(2026, 10, 1), until=at(2026, 11, 1))
+    assert [rating.rating for rating in found] == [2]
+    assert [rating.rating for rating in store.ratings()] == [1, 2, 3]
+
+
+def test_ratings_come_back_oldest_first_across_offsets(store):
+    store.add_rating(Rating("neck", 1, "check-in", datetime(2026, 11, 20, 10, tzinfo=UTC)))
+    # 09:30 UTC, given in New York: earlier instant although the clock time is earlier too
+    store.add_rating(Rating("neck", 2, "check-in", at(2026, 11, 20, 4, 30, ZoneInfo("America/New_York"))))
+    assert [rating.rating for rating in store.ratings()] == [2, 1]
+
+
+@pytest.mark.parametrize("bad", [
+    Rating("neck", 11, "check-in", at(2026, 11, 20)),
+    Rating("neck", -1, "check-in", at(2026, 11, 20)),
+    Rating("neck", True, "check-in", at(2026, 11, 20)),
+    Rating("neck", 5, "during", at(2026, 11, 20)),
+    Rating("neck", 5, "before", datetime(2026, 11, 20, 9)),
+    Rating("", 5, "before", at(2026, 11, 20)),
+    Rating("neck", 5, "before", at(2026, 11, 20), note="x" * 2001),
+])
+def test_invalid_ratings_are_refused_and_nothing_is_written(store, bad):
+    with pytest.raises(UsageError):
+        store.add_rating(bad)
+    assert not (store.directory / "ratings").exists()
+
+
+def test_files_are_private(store):
+    store.add_rating(Rating("neck", 5, "check-in", at(2026, 11, 20)))
+    store.save_profile(Profile(areas=("neck",)))
+    for root, dirs, files in os.walk(store.directory):
+        for name in dirs:
+            assert stat.S_IMODE(os.stat(os.path.join(root, name)).st_mode) == 0o700, name
+        for name in files:
+            assert stat.S_IMODE(os.stat(os.path.join(root, name)).st_mode) == 0o600, name
+
+
+def test_profile_and_settings(store):
+    assert store.load_profile() is None
+    assert store.load_settings() == {}
+    profile = Profile(areas=("neck", "jaw"), tools=("ball",), minutes=12, desk_only=True)
+    store.save_profile(profile)
+    assert store.load_profile() == profile
+    saved = store.update_settings(lambda settings: {**settings, "reminders": {"every": 30}})
+    assert saved == {"reminders": {"every": 30}}
+    store.update_settings(lambda settings: {**settings, "theme": "dark"})
+    assert Store(store.directory).load_settings() == {"reminders": {"every": 30}, "theme": "dark"}
+
+
+def test_settings_updates_from_many_threads_are_not_lost(tmp_path):
+    directory = tmp_path / "data"
+
+    def bump(worker: int) -> None:
+        own = Store(directory)  # a Store per thread, like separate processes
+        for _ in range(10):
+            own.update_settings(lambda s: {**s, "count": s.get("count", 0) + 1})
+
+    threads = [threading.Thread(target=bump, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Store(directory).load_settings()["count"] == 40
+
+
+def test_session_is_replaced_by_id(store):
+    started = at(2026, 11, 20, 8)
+    record = SessionRecord("s1", date(2026, 11, 20), started, None, 600, 0, [], "in-progress")
+    store.save_session(record)
+    record.done_s, record.status, record.finished_at = 540, "finished", started + timedelta(minutes=9)
+    record.steps = [{"muscle": "upper-trapezius", "area": "neck", "completed": True}]
+    store.save_session(record)
+    [loaded] = store.sessions()
+    assert loaded == record
+
+
+def test_events_round_trip_with_data(store):
+    store.add_event("sent", at(2026, 11, 20, 10), reminder="break")
+    store.add_event("acted", at(2026, 11, 20, 10, 1), reminder="break")
+    events = store.events(since=at(2026, 11, 20, 10, 1))
+    assert events == [{"kind": "acted", "at": at(2026, 11, 20, 10, 1).isoformat(),
+                       "reminder": "break"}]
+    with pytest.raises(UsageError):
+        store.add_event("exploded", at(2026, 11, 20))
+
+
+def test_builder_history_uses_resting_ratings_of_the_last_seven_local_days(store):
+    store.add_rating(Rating("neck", 8, "before", at(2026, 11, 16, 0, 0)))  # first day of window
+    store.add_rating(Rating("neck", 4, "check-in", at(2026, 11, 22, 23, 59)))  # last day
+    store.add_rating(Rating("neck", 0, "after", at(2026, 11, 20)))  # a session effect: not resting
+    store.add_rating(Rating("neck", 10, "check-in", at(2026, 11, 15, 23, 59)))  # before window
+    store.add_rating(Rating("jaw", 3, "check-in", at(2026, 11, 18)))
+    store.save_session(SessionRecord(
+        "s1", date(2026, 11, 10), at(2026, 11, 10), at(2026, 11, 10, 9, 10), 600, 600,
+        [{"muscle": "masseter", "area": "jaw", "completed": True},
+         {"muscle": "levator-scapulae", "area": "neck", "completed": False}], "finished"))
+    history = store.builder_history(date(2026, 11, 22), BERLIN)
+    assert history.pain == {"neck": 6.0, "jaw": 3.0}
+    assert history.last_done == {"masseter": date(2026, 11, 10)}
+
+
+def test_damaged_month_is_set_aside_and_not_replaced_by_a_fresh_file(store):
+    store.add_rating(Rating("neck", 5, "check-in", at(2026, 11, 20)))
+    month = store.directory / "ratings" / "2026-11.json"
+    month.write_text('{"ratings": {"1": {"area": "ne')
+    with pytest.raises(StoreError, match="ratings/2026-11.json is damaged.*coach doctor"):
+        store.ratings()
+    aside = [name for name in os.listdir(month.parent) if ".corrupt-" in name]
+    assert len(aside) == 1 and not month.exists()
+    assert (month.parent / aside[0]).read_text() == '{"ratings": {"1": {"area": "ne'
+    # the next write to that month must refuse, not start an empty month that hides the old one
+    with pytest.raises(StoreError, match="set aside.*coach doctor"):
+        store.add_rating(Rating("neck", 6, "check-in", at(2026, 11, 21)))
+    assert not month.exists()
+    # other months still work
+    store.add_rating(Rating("neck", 6, "check-in", at(2026, 10, 21)))
+
+
+def test_newer_schema_is_refused(store):
+    store.add_rating(Rating("neck", 5, "check-in", at(2026, 11, 20)))
+    main = store.directory / "coach.json"
+    data = json.loads(main.read_text())
+    data["meta"]["1"]["schema"] = store_module.SCHEMA_VERSION + 1
+    main.write_text(json.dumps(data))
+    with pytest.raises(StoreError, match="newer coach"):
+        Store(store.directory).ratings()
+
+
+def test_forward_migration_runs_once_under_the_lock(store, monkeypatch):
+    store.save_profile(Profile(areas=("neck",)))
+    main = store.directory / "coach.json"
+    data = json.loads(main.read_text())
+    data["meta"]["1"]["schema"] = store_module.SCHEMA_VERSION - 1
+    main.write_text(json.dumps(data))
+    calls = []
+    monkeypatch.setitem(store_module.MIGRATIONS, store_module.SCHEMA_VERSION - 1, calls.append)
+    reopened = Store(store.directory)
+    assert reopened.load_profile() == Profile(areas=("neck",))
+    Store(store.directory).load_profile()
+    assert len(calls) == 1
+    assert json.loads(main.read_text())["meta"]["1"]["schema"] == store_module.SCHEMA_VERSION
+
+
+def test_daily_backups_keep_the_last_seven_days(tmp_path):
+    clock = SteppedClock(at(2026, 11, 1))
+    store = Store(tmp_path / "data", clock=clock)
+    for day in range(1, 12):
+        clock.now = at(2026, 11, day)
+        store.add_rating(Rating("neck", day % 11, "check-in", at(2026, 11, day)))
+    backups = sorted(os.listdir(tmp_path / "data" / "backups"))
+    assert backups == [f"2026-11-{day:02d}" for day in range(5, 12)]
+    # the backup of day 11 holds the store as it was before day 11's first change
+    copy = json.loads((tmp_path / "data" / "backups" / "2026-11-11" / "ratings" /
+                       "2026-11.json").read_text())
+    assert len(copy["ratings"]) == 10
+
+
+def test_unchanged_files_are_linked_not_copied_between_backups(tmp_path):
+    clock = SteppedClock(at(2026, 11, 1))
+    store = Store(tmp_path / "data", clock=clock)
+    store.add_rating(Rating("neck", 3, "check-in", at(2026, 10, 5)))
+    clock.now = at(2026, 11, 2)
+    store.add_rating(Rating("neck", 4, "check-in", at(2026, 11, 2)))
+    clock.now = at(2026, 11, 3)
+    store.add_rating(Rating("neck", 5, "check-in", at(2026, 11, 3)))
+    backups = tmp_path / "data" / "backups"
+    october_2 = (backups / "2026-11-02" / "ratings" / "2026-10.json").stat()
+    october_3 = (backups / "2026-11-03" / "ratings" / "2026-10.json").stat()
+    assert october_2.st_ino == october_3.st_ino
+    november_3 = json.loads((backups / "2026-11-03" / "ratings" / "2026-11.json").read_text())
+    assert [doc["rating"] for doc in november_3["ratings"].values()] == [4]
+
+
+def test_import_batch_is_idempotent(store):
+    batch = [Rating("neck", n % 11, "check-in", at(2026, 1 + n % 12, 1 + n % 28)) for n in range(50)]
+    assert store.add_ratings(batch) == 50
+    assert store.add_ratings(batch) == 0
+    assert len(store.ratings()) == 50
+
+
+def test_write_is_atomic_and_leaves_no_temp_files(store):
+    store.add_rating(Rating("neck", 5, "check-in", at(2026, 11, 20)))
+    leftovers = [name for name in os.listdir(store.directory / "ratings") if name.startswith(".")]
+    assert leftovers == []
+
+
+def test_offsets_other_than_whole_hours_survive(store):
+    kathmandu = timezone(timedelta(hours=5, minutes=45))
+    stored = store.add_rating(Rating("jaw", 2, "check-in", datetime(2026, 11, 20, 7, tzinfo=kathmandu)))
+    assert store.ratings()[0].at.utcoffset() == stored.at.utcoffset()
