@@ -62,7 +62,8 @@ def test_ratings_are_partitioned_by_month_and_filtered_by_range(store):
 def test_ratings_come_back_oldest_first_across_offsets(store):
     store.add_rating(Rating("neck", 1, "check-in", datetime(2026, 11, 20, 10, tzinfo=UTC)))
     # 09:30 UTC, given in New York: earlier instant although the clock time is earlier too
-    store.add_rating(Rating("neck", 2, "check-in", at(2026, 11, 20, 4, 30, ZoneInfo("America/New_York"))))
+    new_york = ZoneInfo("America/New_York")
+    store.add_rating(Rating("neck", 2, "check-in", at(2026, 11, 20, 4, 30, new_york)))
     assert [rating.rating for rating in store.ratings()] == [2, 1]
 
 
@@ -123,7 +124,8 @@ def test_session_is_replaced_by_id(store):
     started = at(2026, 11, 20, 8)
     record = SessionRecord("s1", date(2026, 11, 20), started, None, 600, 0, [], "in-progress")
     store.save_session(record)
-    record.done_s, record.status, record.finished_at = 540, "finished", started + timedelta(minutes=9)
+    record.done_s, record.status = 540, "finished"
+    record.finished_at = started + timedelta(minutes=9)
     record.steps = [{"muscle": "upper-trapezius", "area": "neck", "completed": True}]
     store.save_session(record)
     [loaded] = store.sessions()
@@ -228,7 +230,8 @@ def test_unchanged_files_are_linked_not_copied_between_backups(tmp_path):
 
 
 def test_import_batch_is_idempotent(store):
-    batch = [Rating("neck", n % 11, "check-in", at(2026, 1 + n % 12, 1 + n % 28)) for n in range(50)]
+    batch = [Rating("neck", n % 11, "check-in", at(2026, 1 + n % 12, 1 + n % 28))
+             for n in range(50)]
     assert store.add_ratings(batch) == 50
     assert store.add_ratings(batch) == 0
     assert len(store.ratings()) == 50
@@ -242,5 +245,6 @@ def test_write_is_atomic_and_leaves_no_temp_files(store):
 
 def test_offsets_other_than_whole_hours_survive(store):
     kathmandu = timezone(timedelta(hours=5, minutes=45))
-    stored = store.add_rating(Rating("jaw", 2, "check-in", datetime(2026, 11, 20, 7, tzinfo=kathmandu)))
+    given = Rating("jaw", 2, "check-in", datetime(2026, 11, 20, 7, tzinfo=kathmandu))
+    stored = store.add_rating(given)
     assert store.ratings()[0].at.utcoffset() == stored.at.utcoffset()
