@@ -1,0 +1,201 @@
+"""`coach log` (one pain rating) and `coach report` (weekly trends)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, datetime, time, timedelta
+
+import click
+
+from coach.errors import UsageError
+
+MAX_FUTURE = timedelta(days=1)
+EARLIEST_YEAR = 1900
+MAX_REPORT_WEEKS = 520
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def now_local() -> datetime:
+    """Now, carrying the local offset (the TZ variable is honoured)."""
+    return datetime.now().astimezone()
+
+
+def parse_rating(text: str) -> int:
+    if not re.fullmatch(r"\d{1,2}", text.strip()) or int(text) > 10:
+        raise UsageError(
+            f"the rating must be a whole number from 0 (no pain) to 10 (worst imaginable), "
+            f"not {text!r}."
+        )
+    return int(text)
+
+
+def parse_at(text: str, now: datetime) -> datetime:
+    """An ISO 8601 time; without an offset it is local time where the person is."""
+    hint = "use ISO 8601, e.g. 2026-11-22T09:30 or 2026-11-22T09:30+01:00"
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"--at {text!r} is not a date and time; {hint}.") from None
+    if moment.year < EARLIEST_YEAR:
+        raise UsageError(f"--at {text!r} is too far in the past; {hint}.")
+    if moment.tzinfo is None:
+        try:
+            moment = moment.astimezone()  # local rules at that moment, DST included
+        except (OverflowError, OSError, ValueError):
+            raise UsageError(f"--at {text!r} is not a usable local time; {hint}.") from None
+    if moment - now > MAX_FUTURE:
+        raise UsageError(
+            f"--at {text!r} is more than a day in the future; log pain you have felt, "
+            "not pain you expect."
+        )
+    return moment
+
+
+@click.command(context_settings={"ignore_unknown_options": True})
+@click.argument("area")
+@click.argument("rating", metavar="RATING")
+@click.option("--phase", type=click.Choice(["before", "after", "check-in"]), default="check-in",
+              show_default=True, help="before or after a session, or a check-in at any time.")
+@click.option("--at", "at_text", metavar="ISO-8601",
+              help="When you felt it (default now); without an offset it is your local time.")
+@click.option("--note", default="", help="A short note (at most 2,000 characters).")
+def log(area: str, rating: str, phase: str, at_text: str | None, note: str) -> None:
+    """Log a pain RATING (0 no pain to 10 worst imaginable) for an AREA: `coach log neck 4`."""
+    from coach.store import MAX_NOTE_CHARS, Rating, Store
+
+    value = parse_rating(rating)
+    if len(note) > MAX_NOTE_CHARS:
+        raise UsageError(
+            f"the note is {len(note)} characters long; keep it to {MAX_NOTE_CHARS:,} or fewer."
+        )
+    now = now_local()
+    moment = parse_at(at_text, now) if at_text is not None else now
+    from coach.catalog import load_catalog
+
+    area_id = load_catalog().resolve_area(area)
+    stored = Store().add_rating(Rating(area_id, value, phase, moment, note=note))
+    click.echo(
+        f"Logged {area_id} {stored.rating}/10 ({phase}) at "
+        f"{stored.at.strftime('%a %d %b %Y %H:%M %z')}."
+    )
+
+
+def sparkline(means: list[float | None]) -> str:
+    """One character per week on the fixed 0-10 scale ("·" for a week without ratings)."""
+    marks = []
+    for mean in means:
+        if mean is None:
+            marks.append("·")
+        else:
+            marks.append(SPARK[min(len(SPARK) - 1, int(mean / 10 * len(SPARK)))])
+    return "".join(marks)
+
+
+def _number(value, suffix: str = "") -> str:
+    if value is None:
+        return "-"
+    return f"{value:+g}{suffix}" if suffix else f"{value:g}"
+
+
+def format_report(report: dict) -> str:
+    weeks = report["weeks"]
+    areas = sorted({area for week in weeks for area in week["areas"]})
+    labels = [week["week"] for week in weeks]
+    width = max(8, *(len(label) for label in labels))
+    lines = [
+        f"Resting pain by week, 0-10 ({weeks[0]['start']} to {weeks[-1]['end']}; "
+        "mean of before and check-in ratings)",
+        "",
+        f"{'':<24}" + "".join(f"{label:>{width + 2}}" for label in labels) + "   trend",
+    ]
+    if not areas:
+        lines.append("  No pain ratings in these weeks yet; log one with 'coach log neck 4'.")
+    for area in areas:
+        means = [week["areas"][area]["mean"] for week in weeks]
+        cells = "".join(f"{_number(mean):>{width + 2}}" for mean in means)
+        latest = weeks[-1]["areas"][area]
+        change = ""
+        if latest["change"] is not None:
+            percent = _number(latest["change_pct"], "%")
+            change = f" ({_number(latest['change'], ' pts')}, {percent})"
+        lines.append(f"  {area:<22}{cells}   {sparkline(means)}  {latest['flag']}{change}")
+    lines.append("")
+    rows = [
+        ("sessions", "sessions"),
+        ("minutes", "minutes"),
+        ("session effect", "session_change"),
+        ("reminders acted on", "reminders_acted"),
+    ]
+    for title, key in rows:
+        cells = "".join(f"{_number(week[key]):>{width + 2}}" for week in weeks)
+        lines.append(f"  {title:<22}{cells}")
+    if report["works"]:
+        lines += ["", "What works for you (mean change within a session, last 4 weeks):"]
+        for item in report["works"]:
+            lines.append(
+                f"  {item['kind']:<10} {item['id']:<28} {_number(item['mean_change'], ' pts'):>9}"
+                f"   {item['count']} time{'s' if item['count'] != 1 else ''}"
+            )
+    if report["advice"]:
+        lines += ["", "Advice:"]
+        for item in report["advice"]:
+            lines.append(f"  See a clinician about your {item['area']}: {item['reason']}")
+    return "\n".join(lines)
+
+
+def report_csv(report: dict) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    fields = ["mean", "n", "min", "max", "change", "change_pct", "flag"]
+    writer.writerow(["week", "start", "end", "area", *fields])
+    for week in report["weeks"]:
+        for area, stats in sorted(week["areas"].items()):
+            writer.writerow([
+                week["week"], week["start"], week["end"], area,
+                *("" if stats[name] is None else stats[name] for name in fields),
+            ])
+    return buffer.getvalue()
+
+
+def build_report(store, weeks: int, until: date, tz) -> dict:
+    """Read only the weeks the report needs (plus the week before, and 4 weeks for "works")."""
+    from coach.trends import WORKS_WEEKS, week_start, weekly_report
+
+    last_monday = week_start(until)
+    first_monday = last_monday - timedelta(weeks=max(weeks, WORKS_WEEKS))
+    # a day of margin either side: a rating's own offset may differ from ours
+    since = datetime.combine(first_monday, time(), tz) - timedelta(days=1)
+    end = datetime.combine(last_monday + timedelta(days=7), time(), tz) + timedelta(days=1)
+    return weekly_report(
+        store.ratings(since, end), store.sessions(since, end), store.events(since, end),
+        weeks=weeks, until=until, tz=tz,
+    )
+
+
+@click.command()
+@click.option("--weeks", type=click.IntRange(1, MAX_REPORT_WEEKS), default=4, show_default=True,
+              help="How many ISO weeks to show.")
+@click.option("--until", "until_text", metavar="YYYY-MM-DD",
+              help="Show the weeks ending with the week of this day (default today).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV, one row per week and area.")
+def report(weeks: int, until_text: str | None, as_json: bool, as_csv: bool) -> None:
+    """Weekly pain trends per area, sessions, and what works for you."""
+    from coach.cli.common import parse_day, print_json
+    from coach.store import Store
+
+    if as_json and as_csv:
+        raise UsageError("choose one of --json and --csv, not both.")
+    now = now_local()
+    until = parse_day(until_text, "--until") or now.date()
+    if not EARLIEST_YEAR <= until.year <= 9000:
+        raise UsageError(f"--until {until_text!r} is out of range; give a date like 2026-11-22.")
+    result = build_report(Store(), weeks, until, now.tzinfo)
+    if as_json:
+        print_json(result)
+    elif as_csv:
+        click.echo(report_csv(result), nl=False)
+    else:
+        click.echo(format_report(result))

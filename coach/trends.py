@@ -1,0 +1,262 @@
+"""Weekly pain trends: pure functions from ratings, sessions and events to the report dict.
+
+A rating belongs to the ISO week (Monday to Sunday) of its own local date, the date
+at the offset it was given with, so travel and daylight-saving changes never move
+old ratings between weeks.
+
+Resting pain is the mean of the "before" and "check-in" ratings; "after" ratings
+measure what a session did, not how the week felt. The arithmetic is exact
+(fractions) so a change of exactly 2 points is never 1.9999 on the wrong side of
+a threshold; numbers are rounded only for output.
+
+Thresholds for a change that matters: 2 points, or 30 % with at least 1 point
+(Farrar et al. 2001; IMMPACT, Dworkin 2008).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta, tzinfo
+from fractions import Fraction
+
+RESTING_PHASES = ("before", "check-in")
+MIN_RATINGS = 3
+POINTS_THRESHOLD = 2
+PERCENT_THRESHOLD = 30
+PERCENT_MIN_POINTS = 1
+HIGH_PAIN = 7
+WORKS_WEEKS = 4
+
+
+def week_start(day: date) -> date:
+    """The Monday of the ISO week that contains `day`."""
+    return day - timedelta(days=day.weekday())
+
+
+def week_label(monday: date) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _round(value: Fraction | None, digits: int = 2) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def _mean(values: list[int]) -> Fraction | None:
+    return Fraction(sum(values), len(values)) if values else None
+
+
+def classify(
+    previous: list[int], current: list[int]
+) -> tuple[Fraction | None, Fraction | None, str]:
+    """(change in points, change in percent, flag): this week's resting ratings vs last week's."""
+    previous_mean, current_mean = _mean(previous), _mean(current)
+    change = None if previous_mean is None or current_mean is None else current_mean - previous_mean
+    percent = None if change is None or previous_mean == 0 else change / previous_mean * 100
+    if len(previous) < MIN_RATINGS or len(current) < MIN_RATINGS:
+        return change, percent, "too few"
+    matters = abs(change) >= POINTS_THRESHOLD or (
+        percent is not None
+        and abs(percent) >= PERCENT_THRESHOLD
+        and abs(change) >= PERCENT_MIN_POINTS
+    )
+    if not matters:
+        return change, percent, "stable"
+    return change, percent, "improving" if change < 0 else "worsening"
+
+
+def session_changes(ratings: Iterable) -> list[dict]:
+    """One (after - before) per session and area: the first "before" and the last "after".
+
+    Each item: {"session_id", "area", "change", "day"} where day is the local date of
+    the "before" rating (the week the session counts in), plus the after rating's
+    muscle and technique when it names them.
+    """
+    befores: dict[tuple[str, str], object] = {}
+    afters: dict[tuple[str, str], object] = {}
+    for rating in sorted(ratings, key=lambda rating: rating.at):
+        if not rating.session_id:
+            continue
+        key = (rating.session_id, rating.area)
+        if rating.phase == "before":
+            befores.setdefault(key, rating)
+        elif rating.phase == "after":
+            afters[key] = rating
+    changes = []
+    for key, before in befores.items():
+        after = afters.get(key)
+        if after is None:
+            continue
+        changes.append({
+            "session_id": key[0],
+            "area": key[1],
+            "change": after.rating - before.rating,
+            "day": before.at.date(),
+            "muscle": after.muscle,
+            "technique": after.technique,
+        })
+    return changes
+
+
+def _credited(change: dict, sessions_by_id: dict) -> tuple[set[str], set[str]]:
+    """The muscles and techniques done for the change's area in its session."""
+    session = sessions_by_id.get(change["session_id"])
+    muscles: set[str] = set()
+    techniques: set[str] = set()
+    if session is not None:
+        for step in session.steps:
+            if step.get("area") == change["area"] and step.get("completed"):
+                if step.get("muscle"):
+                    muscles.add(step["muscle"])
+                if step.get("technique"):
+                    techniques.add(step["technique"])
+    if not muscles and change["muscle"]:
+        muscles.add(change["muscle"])
+    if not techniques and change["technique"]:
+        techniques.add(change["technique"])
+    return muscles, techniques
+
+
+def what_works(changes: list[dict], sessions_by_id: dict) -> list[dict]:
+    """Mean within-session change per muscle and per technique, most relief first."""
+    credit: dict[tuple[str, str], list[int]] = {}
+    for change in changes:
+        muscles, techniques = _credited(change, sessions_by_id)
+        for muscle in muscles:
+            credit.setdefault(("muscle", muscle), []).append(change["change"])
+        for technique in techniques:
+            credit.setdefault(("technique", technique), []).append(change["change"])
+    works = [
+        {"kind": kind, "id": name, "mean_change": _round(_mean(values)), "count": len(values)}
+        for (kind, name), values in credit.items()
+    ]
+    works.sort(key=lambda item: (item["kind"], item["mean_change"], -item["count"], item["id"]))
+    return works
+
+
+def weekly_report(
+    ratings: Iterable,
+    sessions: Iterable,
+    events: Iterable[dict],
+    weeks: int = 4,
+    until: date | None = None,
+    tz: tzinfo | None = None,
+) -> dict:
+    """The `coach report --json` dict for the `weeks` ISO weeks ending with the week of `until`.
+
+    Pass ratings from at least one week before the first reported week so its change
+    can be computed; anything outside the window is ignored.
+    """
+    if weeks < 1:
+        raise ValueError("weeks must be at least 1")
+    if until is None:
+        until = datetime.now(tz).date()
+    ratings = list(ratings)
+    sessions = list(sessions)
+    last_monday = week_start(until)
+    # one extra week in front: the first reported week needs its "previous week"
+    mondays = [last_monday - timedelta(weeks=back) for back in range(weeks, -1, -1)]
+    index_of = {monday: index for index, monday in enumerate(mondays)}
+
+    def week_index(day: date) -> int | None:
+        return index_of.get(week_start(day))
+
+    resting: list[dict[str, list[int]]] = [{} for _ in mondays]
+    for rating in ratings:
+        index = week_index(rating.at.date())
+        if index is not None and rating.phase in RESTING_PHASES:
+            resting[index].setdefault(rating.area, []).append(rating.rating)
+    areas = sorted({area for week in resting[1:] for area in week})
+
+    session_count = [0 for _ in mondays]
+    seconds = [0 for _ in mondays]
+    for session in sessions:
+        index = week_index(session.started_at.date())
+        if index is not None and session.done_s > 0:
+            session_count[index] += 1
+            seconds[index] += session.done_s
+
+    acted = [0 for _ in mondays]
+    for event in events:
+        if event.get("kind") != "acted":
+            continue
+        index = week_index(datetime.fromisoformat(event["at"]).date())
+        if index is not None:
+            acted[index] += 1
+
+    changes = session_changes(ratings)
+    changes_by_week: list[list[int]] = [[] for _ in mondays]
+    for change in changes:
+        index = week_index(change["day"])
+        if index is not None:
+            changes_by_week[index].append(change["change"])
+
+    report_weeks = []
+    for index in range(1, len(mondays)):
+        monday = mondays[index]
+        area_stats = {}
+        for area in areas:
+            values = resting[index].get(area, [])
+            change, percent, flag = classify(resting[index - 1].get(area, []), values)
+            area_stats[area] = {
+                "mean": _round(_mean(values)),
+                "n": len(values),
+                "min": min(values) if values else None,
+                "max": max(values) if values else None,
+                "change": _round(change),
+                "change_pct": _round(percent, 1),
+                "flag": flag,
+            }
+        report_weeks.append({
+            "week": week_label(monday),
+            "start": monday.isoformat(),
+            "end": (monday + timedelta(days=6)).isoformat(),
+            "areas": area_stats,
+            "sessions": session_count[index],
+            "minutes": round(seconds[index] / 60, 1),
+            "session_change": _round(_mean(changes_by_week[index])),
+            "reminders_acted": acted[index],
+        })
+
+    works_from = last_monday - timedelta(weeks=WORKS_WEEKS - 1)
+    works_until = last_monday + timedelta(days=6)
+    recent = [change for change in changes if works_from <= change["day"] <= works_until]
+    sessions_by_id = {session.id: session for session in sessions}
+    return {
+        "weeks": report_weeks,
+        "works": what_works(recent, sessions_by_id),
+        "advice": advice(resting, mondays, report_weeks, areas),
+    }
+
+
+def advice(
+    resting: list[dict[str, list[int]]], mondays: list[date], report_weeks: list[dict], areas
+) -> list[dict]:
+    """"See a clinician" when resting pain stays >= 7 or worsens two weeks running."""
+    found = []
+    for area in areas:
+        reasons = []
+        for index in range(1, len(mondays)):
+            earlier = _mean(resting[index - 1].get(area, []))
+            later = _mean(resting[index].get(area, []))
+            if earlier is not None and later is not None and min(earlier, later) >= HIGH_PAIN:
+                reasons.append(
+                    f"resting pain averaged {HIGH_PAIN} or more in both "
+                    f"{week_label(mondays[index - 1])} and {week_label(mondays[index])}"
+                )
+        flags = [week["areas"][area]["flag"] for week in report_weeks]
+        for index in range(1, len(flags)):
+            if flags[index - 1] == flags[index] == "worsening":
+                reasons.append(
+                    f"it got worse two weeks running ({report_weeks[index - 1]['week']} and "
+                    f"{report_weeks[index]['week']})"
+                )
+        if reasons:
+            found.append({
+                "area": area,
+                "advice": "see a clinician",
+                "reason": f"{area}: {reasons[-1]}. Pain that stays severe or keeps getting "
+                "worse should be checked by a doctor or physiotherapist; get urgent help for "
+                "numbness, weakness, or new bladder or bowel problems.",
+            })
+    return found
