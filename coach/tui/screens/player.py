@@ -1,0 +1,421 @@
+"""The session player: one step at a time, a big countdown, ratings before and after.
+
+Time comes from the injected monotonic `clock` through coach.timeline; the interval
+timer here only redraws. Progress is saved to the store at every step boundary and
+each rating the moment it is given, so quitting or a crash loses nothing.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from coach.errors import CoachError
+from coach.model import Routine
+from coach.timeline import ADD_SECONDS, SessionClock, Timeline, side_text, tool_text
+from coach.tui.dialogs.rating import RatingDialog
+from coach.tui.widgets.countdown import PhaseCountdown, set_text
+from coach.tui.widgets.player_progress import TimedProgress
+
+REDRAW_S = 0.1  # how often the screen repaints; it never counts time
+FLASH_S = 0.6  # how long the visible flash lasts after a phase change
+SCALE = "0 = no pain, 10 = worst imaginable"
+
+
+def _label(identifier: str) -> str:
+    return identifier.replace("-", " ").capitalize()
+
+
+class PlayerScreen(Screen):
+    DEFAULT_CSS = """
+    PlayerScreen {
+        layout: vertical;
+        padding: 0 1;
+    }
+    PlayerScreen #player-body {
+        height: 1fr;
+        overflow-y: auto;
+    }
+    PlayerScreen #player-where {
+        color: $text-muted;
+    }
+    PlayerScreen #player-muscle {
+        text-style: bold;
+        color: $text;
+    }
+    PlayerScreen #player-find, PlayerScreen #player-how {
+        height: auto;
+        max-height: 4;
+    }
+    PlayerScreen #player-next {
+        margin: 1 0 0 0;
+        text-style: italic;
+    }
+    PlayerScreen #player-progress {
+        height: auto;
+        margin: 1 0 0 0;
+    }
+    """
+
+    BINDINGS = [
+        Binding("space", "toggle_pause", "Pause"),
+        Binding("n", "skip_step", "Skip"),
+        Binding("b", "back_step", "Back"),
+        Binding("plus,equals_sign", "add_time", f"Add {ADD_SECONDS} s", key_display="+"),
+        Binding("q", "end_session", "End"),
+        Binding("m", "toggle_bell", "Bell"),
+        Binding("f", "toggle_flash", "Flash on/off", show=False),
+    ]
+
+    class Finished(Message):
+        """The session is over (finished or ended early) and saved."""
+
+        def __init__(self, session_id: str, status: str) -> None:
+            super().__init__()
+            self.session_id = session_id
+            self.status = status
+
+    def __init__(self, routine: Routine, store, *, resume=None,
+                 clock: Callable[[], float] = time.monotonic,
+                 wall_clock: Callable[[], datetime] | None = None,
+                 bell: bool = True, flash: bool = True) -> None:
+        super().__init__()
+        self.routine = routine
+        self.store = store
+        self.clock = clock
+        self.wall_clock = wall_clock or (lambda: datetime.now().astimezone())
+        self.bell_on = bell
+        self.flash_on = flash
+        self.timeline = Timeline(routine)
+        steps = routine.steps
+        self.area_first: dict[str, int] = {}
+        self.area_last: dict[str, int] = {}
+        for index, step in enumerate(steps):
+            self.area_first.setdefault(step.area, index)
+            self.area_last[step.area] = index
+        # What earlier runs of this session did (resume), per routine step.
+        self.earlier_s = [0.0] * len(steps)
+        self.earlier_done = [False] * len(steps)
+        self.asked: set[tuple[str, str]] = set()  # (phase, area) ratings asked in this session
+        if resume is not None:
+            self.record = resume
+            self._take_over(resume)
+            start_step = next((i for i, done in enumerate(self.earlier_done) if not done),
+                              len(steps))
+        else:
+            from coach.store import SessionRecord
+
+            self.record = SessionRecord(
+                id=uuid.uuid4().hex, day=routine.day, started_at=self.wall_clock(),
+                finished_at=None, planned_s=routine.total_s, done_s=0, steps=[],
+                status="in-progress")
+            start_step = 0
+        self.session = SessionClock(self.timeline, start_step=start_step,
+                                    stops=self._stops(start_step))
+        self._flash_until: float | None = None
+        self._dialog_open = False
+        self._ended = False
+
+    # -- layout --------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="player-body"):
+            yield Static("", id="player-where", markup=False)
+            yield Static("", id="player-muscle", markup=False)
+            yield Static("", id="player-setup", markup=False)
+            yield Static("", id="player-find", markup=False)
+            yield Static("", id="player-how", markup=False)
+            yield PhaseCountdown(id="player-countdown")
+            with Vertical(id="player-progress"):
+                yield TimedProgress("Step", id="player-step-progress")
+                yield TimedProgress("Session", id="player-session-progress")
+            yield Static("", id="player-next", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        now = self.clock()
+        self.session.start(now)
+        self._save()
+        self.set_interval(REDRAW_S, self.tick)
+        self.redraw(now)
+        self._at_boundary()
+
+    # -- the redraw tick -----------------------------------------------------
+
+    def tick(self) -> None:
+        """Read the clock, let the timeline catch up, repaint. Never counts time."""
+        if self._ended:
+            return
+        now = self.clock()
+        changes = self.session.advance(now)
+        if changes:
+            self._announce(now)
+            if any(change.step_changed for change in changes):
+                self._save()
+            self._at_boundary()
+        self.redraw(now)
+
+    def redraw(self, now: float) -> None:
+        if self._flash_until is not None and now >= self._flash_until:
+            self._flash_until = None
+        countdown = self.query_one(PhaseCountdown)
+        countdown.set_flash(self._flash_until is not None)
+        session = self.session
+        steps = self.routine.steps
+        index = min(session.step_index, len(steps) - 1) if steps else 0
+        phase = session.phase
+        if steps:
+            step = steps[index]
+            set_text(self.query_one("#player-where", Static),
+                     f"Step {index + 1} of {len(steps)} · {self._area_label(step.area)}"
+                     f" · {_label(step.technique)}")
+            set_text(self.query_one("#player-muscle", Static),
+                     f"{step.muscle_name} · {side_text(step.side)}")
+            set_text(self.query_one("#player-setup", Static),
+                     f"Tool: {tool_text(step)} · Position: {step.position}")
+            set_text(self.query_one("#player-find", Static), f"Find it: {step.find}")
+            set_text(self.query_one("#player-how", Static), f"How: {step.how}")
+        if phase is None:
+            countdown.show("Done: well done for today", 0.0,
+                           "Saving your session...", paused=False)
+            set_text(self.query_one("#player-next", Static), "Next up: nothing, that's all")
+        else:
+            heading = phase.label
+            if phase.reps > 1:
+                heading += f" · {phase.rep} of {phase.reps}"
+            cue = phase.cue
+            if session.waiting:
+                heading += " · starts after the rating"
+            countdown.show(heading, session.remaining(now), cue, paused=session.paused)
+            set_text(self.query_one("#player-next", Static), f"Next up: {session.next_up()}")
+        self.query_one("#player-step-progress", TimedProgress).show(
+            *session.step_progress(now))
+        self.query_one("#player-session-progress", TimedProgress).show(
+            *session.session_progress(now))
+
+    # -- keys ----------------------------------------------------------------
+
+    def action_toggle_pause(self) -> None:
+        if self._busy():
+            return
+        now = self.clock()
+        self.session.advance(now)
+        self.session.toggle_pause(now)
+        self.redraw(now)
+
+    def action_add_time(self) -> None:
+        if self._busy():
+            return
+        self.session.add(ADD_SECONDS)
+        self.redraw(self.clock())
+
+    def action_skip_step(self) -> None:
+        self._move(self.session.skip_step)
+
+    def action_back_step(self) -> None:
+        self._move(self.session.back_step)
+
+    def action_toggle_bell(self) -> None:
+        self.bell_on = not self.bell_on
+        self.notify(f"Bell {'on' if self.bell_on else 'off'}.", timeout=2)
+
+    def action_toggle_flash(self) -> None:
+        self.flash_on = not self.flash_on
+        self.notify(f"Flash {'on' if self.flash_on else 'off'}.", timeout=2)
+
+    def action_end_session(self) -> None:
+        if self._busy():
+            return
+        from coach.tui.dialogs.confirm import ConfirmDialog
+
+        now = self.clock()
+        self.session.advance(now)
+        was_paused = self.session.paused
+        self.session.pause(now)
+        self._dialog_open = True
+        self.app.push_screen(
+            ConfirmDialog("End the session now? What you have done so far is kept.",
+                          yes="End session", no="Keep going"),
+            callback=partial(self._end_confirmed, was_paused))
+
+    def _end_confirmed(self, was_paused: bool, end: bool | None) -> None:
+        self._dialog_open = False
+        if end:
+            self._end("ended-early")
+            return
+        if not was_paused:
+            self.session.resume(self.clock())
+        self.redraw(self.clock())
+
+    def _busy(self) -> bool:
+        return self._ended or self._dialog_open or self.session.finished
+
+    def _move(self, move) -> None:
+        if self._ended or self._dialog_open:
+            return
+        now = self.clock()
+        if move(now) is None:
+            return
+        self._save()
+        self._at_boundary()
+        self.redraw(now)
+
+    # -- phase changes, ratings, saving --------------------------------------
+
+    def _announce(self, now: float) -> None:
+        if self.bell_on:
+            self.app.bell()
+        if self.flash_on:
+            self._flash_until = now + FLASH_S
+
+    def _at_boundary(self) -> None:
+        """At a step boundary: ask the ratings due there, then go on (or finish)."""
+        if self._dialog_open or self._ended:
+            return
+        if not (self.session.waiting or self.session.finished):
+            return
+        due = self._ratings_due(self.session.step_index)
+        if due:
+            phase, area = due[0]
+            self.asked.add((phase, area))
+            self._ask(phase, area)
+            return
+        if self.session.finished:
+            self._end("finished")
+        else:
+            self.session.proceed(self.clock())
+            self.redraw(self.clock())
+
+    def _ratings_due(self, boundary: int) -> list[tuple[str, str]]:
+        """The ratings to ask before step `boundary` (len(steps): the end)."""
+        steps = self.routine.steps
+        due = []
+        if boundary > 0:
+            area = steps[boundary - 1].area
+            if (self.area_last[area] == boundary - 1 and ("after", area) not in self.asked
+                    and self._area_seconds(area) >= 1):
+                due.append(("after", area))
+        if boundary < len(steps):
+            area = steps[boundary].area
+            if self.area_first[area] == boundary and ("before", area) not in self.asked:
+                due.append(("before", area))
+        return due
+
+    def _stops(self, start_step: int) -> set[int]:
+        return {index for index in range(start_step, len(self.routine.steps))
+                if self._could_ask_at(index)}
+
+    def _could_ask_at(self, boundary: int) -> bool:
+        steps = self.routine.steps
+        before = self.area_first[steps[boundary].area] == boundary
+        after = boundary > 0 and self.area_last[steps[boundary - 1].area] == boundary - 1
+        return before or after
+
+    def _ask(self, phase: str, area: str) -> None:
+        when = ("Before you start on it" if phase == "before"
+                else "Now that you have worked on it")
+        self._dialog_open = True
+        self.app.push_screen(
+            RatingDialog(f"{self._area_label(area)}: how much does it hurt right now?",
+                         f"{when} · {SCALE} · Esc to skip"),
+            callback=partial(self._rated, phase, area))
+
+    def _rated(self, phase: str, area: str, value: int | None) -> None:
+        self._dialog_open = False
+        if value is not None:
+            from coach.store import Rating
+
+            step = self.routine.steps[self.area_first[area]]
+            rating = Rating(area=area, rating=value, phase=phase, at=self.wall_clock(),
+                            session_id=self.record.id, muscle=step.muscle,
+                            technique=step.technique)
+            try:
+                self.store.add_rating(rating)
+            except CoachError as error:
+                self.notify(f"That rating was not saved: {error}", severity="error",
+                            timeout=10)
+        self._at_boundary()
+
+    def _area_seconds(self, area: str) -> float:
+        now = self.clock()
+        seconds = self._step_seconds(now)
+        return sum(seconds[index] for index, step in enumerate(self.routine.steps)
+                   if step.area == area)
+
+    def _step_seconds(self, now: float) -> list[float]:
+        seconds = [earlier + spent for earlier, spent in
+                   zip(self.earlier_s, self.session.spent_s, strict=True)]
+        session = self.session
+        if session.countdown is not None and not session.finished:
+            seconds[session.step_index] += session.countdown.elapsed(now)
+        return seconds
+
+    def _save(self, status: str = "in-progress") -> None:
+        now = self.clock()
+        seconds = self._step_seconds(now)
+        record = self.record
+        record.steps = [
+            {"muscle": step.muscle, "area": step.area, "side": step.side, "tool": step.tool,
+             "technique": step.technique, "seconds": round(seconds[index]),
+             "completed": self.earlier_done[index] or self.session.completed[index]}
+            for index, step in enumerate(self.routine.steps)
+        ]
+        record.done_s = round(sum(seconds))
+        record.planned_s = self.routine.total_s
+        record.status = status
+        if status != "in-progress":
+            record.finished_at = self.wall_clock()
+        try:
+            self.store.save_session(record)
+        except CoachError as error:
+            self.notify(f"Session progress was not saved: {error}", severity="error",
+                        timeout=10)
+
+    def _end(self, status: str) -> None:
+        if self._ended:
+            return
+        self.session.pause(self.clock())
+        self._save(status)
+        self._ended = True
+        minutes = self.record.done_s // 60
+        seconds = self.record.done_s % 60
+        done = "Session done" if status == "finished" else "Session ended"
+        self.notify(f"{done}: {minutes} min {seconds:02d} s saved.", timeout=5)
+        self.app.post_message(self.Finished(self.record.id, status))
+        self.dismiss(self.record.id)
+
+    def _take_over(self, record) -> None:
+        """Carry an interrupted session's steps over to today's routine."""
+        by_key: dict[tuple, dict] = {}
+        for saved in record.steps:
+            by_key.setdefault((saved.get("muscle"), saved.get("area"), saved.get("side")), saved)
+        for index, step in enumerate(self.routine.steps):
+            saved = by_key.get((step.muscle, step.area, step.side))
+            if saved is not None:
+                self.earlier_s[index] = float(saved.get("seconds") or 0)
+                self.earlier_done[index] = bool(saved.get("completed"))
+        try:
+            given = self.store.ratings(since=record.started_at)
+        except CoachError:
+            given = []
+        self.asked |= {(rating.phase, rating.area) for rating in given
+                       if rating.session_id == record.id}
+
+    def _area_label(self, area: str) -> str:
+        labeller = getattr(self.app, "area_label", None)
+        if callable(labeller):
+            try:
+                return labeller(area)
+            except Exception:  # a label is cosmetic; never break the session for it
+                pass
+        return _label(area)
