@@ -1,0 +1,42 @@
+"""`coach` with no command: open the Textual app (on throw-away sample data with --demo)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from coach.tui.app import EXIT_ON_PAINT_ENV
+
+
+def open_app(demo: bool = False) -> None:
+    from coach.catalog import load_catalog
+    from coach.store import Store
+    from coach.tui.app import CoachApp
+
+    if not demo:
+        CoachApp(Store(), load_catalog()).run(headless=_headless())
+        return
+    # The demo lives in its own temporary directory, and COACH_HOME points there for this
+    # process, so nothing it does (ratings, settings, catalog overrides) reaches real data.
+    demo_home = Path(tempfile.mkdtemp(prefix="coach-demo-"))
+    previous_home = os.environ.get("COACH_HOME")
+    os.environ["COACH_HOME"] = str(demo_home)
+    try:
+        from coach.demo import seed
+
+        store = Store(demo_home)
+        seed(store)
+        CoachApp(store, load_catalog(), demo=True).run(headless=_headless())
+    finally:
+        if previous_home is None:
+            os.environ.pop("COACH_HOME", None)
+        else:
+            os.environ["COACH_HOME"] = previous_home
+        shutil.rmtree(demo_home, ignore_errors=True)
+
+
+def _headless() -> bool:
+    """The start-up benchmark runs the real app without a terminal."""
+    return bool(os.environ.get(EXIT_ON_PAINT_ENV))

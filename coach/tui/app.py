@@ -1,0 +1,289 @@
+"""CoachApp: the Textual skin over the core. Screens ask the app for the store, the catalog,
+today's routine and the clocks, so a test can inject all of them.
+
+First run (no saved profile) opens onboarding; otherwise the home screen. The app hosts the
+reminder scheduler in a background thread when no `coach remind run` is active; anything
+that goes wrong there only turns reminders off, with the reason shown on the home screen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, datetime, tzinfo
+from functools import partial
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import ModalScreen
+
+from coach.errors import CoachError
+from coach.model import Profile, Routine
+from coach.tui.commands import CoachCommands
+
+# Set by benchmarks/bench_tui.py: print a line and exit once the home screen is painted.
+EXIT_ON_PAINT_ENV = "COACH_EXIT_ON_PAINT"
+
+
+class CoachApp(App[None]):
+    CSS_PATH = "coach.tcss"
+    TITLE = "coach"
+    COMMANDS = App.COMMANDS | {CoachCommands}
+    BINDINGS = [
+        Binding("l", "quick_log", "Log pain"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(
+        self,
+        store,
+        catalog,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] | None = None,
+        tz: tzinfo | None = None,
+        demo: bool = False,
+        reminders: bool = True,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.catalog = catalog
+        self.clock = clock
+        self.tz = tz or datetime.now().astimezone().tzinfo
+        self._wall_clock = wall_clock or (lambda: datetime.now(self.tz))
+        self.demo = demo
+        self.host_reminders = reminders and not demo
+        self.reminder_handle = None
+        # What the home screen says about reminders until the scheduler check has run.
+        self.reminder_state: dict = {"running": False, "text": "Reminders: checking..."}
+        self.minutes_today: int | None = None  # "I only have N minutes", for today only
+        if demo:
+            self.sub_title = "demo: sample data, nothing is saved to your real history"
+
+    # ----- clocks and shared data -------------------------------------------------------
+
+    def now(self) -> datetime:
+        """The current local time, aware, in the person's time zone."""
+        return self._wall_clock().astimezone(self.tz)
+
+    def today(self) -> date:
+        return self.now().date()
+
+    def profile(self) -> Profile:
+        return self.store.load_profile() or Profile()
+
+    def area_label(self, area_id: str) -> str:
+        area = self.catalog.areas.get(area_id)
+        return area.label if area else area_id
+
+    def build_today(self, minutes: int | None = None, history_until: date | None = None) -> Routine:
+        """Today's routine from the saved profile and the recent history (pure builder).
+
+        history_until: the last day of history to use (default today); resuming uses
+        yesterday too, because ratings given during a session change today's history.
+        """
+        from coach.builder import build_routine
+
+        day = self.today()
+        history = self.store.builder_history(history_until or day, self.tz)
+        budget_s = minutes * 60 if minutes else None
+        return build_routine(self.profile(), day, history, self.catalog, budget_s=budget_s)
+
+    def bell_on(self) -> bool:
+        return bool(self.store.load_settings().get("app", {}).get("bell", True))
+
+    # ----- start-up ---------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from coach.tui.screens.home import HomeScreen
+        from coach.tui.screens.onboarding import OnboardingScreen
+
+        if self.store.load_profile() is None:
+            self.push_screen(OnboardingScreen())
+        else:
+            self.push_screen(HomeScreen())
+        if self.host_reminders:
+            # After the first paint: the scheduler import is not on the way to the home screen.
+            self.call_after_refresh(self.run_worker, self._start_reminders, thread=True,
+                                    group="reminders", exit_on_error=False)
+        elif self.demo:
+            self.reminder_state = {"running": False,
+                                   "text": "Reminders: off in the demo (sample data)."}
+        else:
+            self.reminder_state = {"running": False,
+                                   "text": "Reminders: not hosted by this window."}
+
+    def on_unmount(self) -> None:
+        self.stop_reminders()
+
+    def home_painted(self) -> None:
+        """Called by the home screen after its first paint (the start-up benchmark's marker)."""
+        if os.environ.get(EXIT_ON_PAINT_ENV):
+            print(f"painted {time.perf_counter():.6f}", file=sys.stderr, flush=True)
+            self.exit()
+
+    # ----- reminders --------------------------------------------------------------------
+
+    def _start_reminders(self) -> None:
+        """Worker thread: use the running `coach remind run`, or host the scheduler here."""
+        try:
+            from coach.reminders import runner
+
+            status = runner.status(self.store)
+            if status.get("runner_pid"):
+                state = {"running": True, "text": _status_text(status, host="coach remind run")}
+            else:
+                self.reminder_handle = runner.start_hosted(self.store, self._reminder_arrived)
+                status = runner.status(self.store)
+                state = {"running": True, "text": _status_text(status, host="this app")}
+        except Exception as error:  # reminders are a comfort; the app must open regardless
+            state = {"running": False, "text": f"Reminders off: {_reason(error)}"}
+        self.call_from_thread(self._set_reminder_state, state)
+
+    def _set_reminder_state(self, state: dict) -> None:
+        self.reminder_state = state
+        refresh = getattr(self.screen, "show_reminders", None)
+        if refresh:
+            refresh()
+
+    def _reminder_arrived(self, reminder) -> None:
+        """From the scheduler thread: show the reminder inside the app too."""
+        title = getattr(reminder, "title", None) or "coach"
+        body = getattr(reminder, "body", None) or str(reminder)
+        self.call_from_thread(self.notify, body, title=title, timeout=30)
+
+    def stop_reminders(self) -> None:
+        handle, self.reminder_handle = self.reminder_handle, None
+        if handle is not None:
+            # Stopping must never block quitting.
+            with contextlib.suppress(Exception):
+                handle.stop()
+
+    # ----- actions available everywhere -------------------------------------------------
+
+    def action_help(self) -> None:
+        from coach.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_quick_log(self) -> None:
+        from coach.tui.dialogs.quick_log import QuickLogDialog
+
+        if isinstance(self.screen, ModalScreen):
+            return  # one question at a time
+        profile_areas = list(self.profile().areas)
+        others = [area for area in self.catalog.areas if area not in profile_areas]
+        choices = [(area, self.area_label(area)) for area in profile_areas + others]
+        self.push_screen(QuickLogDialog(choices), callback=self._ask_rating)
+
+    def _ask_rating(self, area: str | None) -> None:
+        from coach.tui.dialogs.rating import RatingDialog
+
+        if area is None:
+            return
+        dialog = RatingDialog(
+            f"{self.area_label(area)}: how much does it hurt right now?",
+            "0 = no pain, 10 = worst imaginable",
+        )
+        self.push_screen(dialog, callback=partial(self._save_quick_rating, area))
+
+    def _save_quick_rating(self, area: str, rating: int | None) -> None:
+        from coach.store import Rating
+
+        if rating is None:
+            self.notify("Nothing logged.", timeout=3)
+            return
+        try:
+            self.store.add_rating(Rating(area=area, rating=rating, phase="check-in", at=self.now()))
+        except CoachError as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=10)
+            return
+        self.notify(f"Logged {self.area_label(area)}: {rating}/10.", timeout=4)
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        """Ask the visible screen to reload what it shows from the store."""
+        reload = getattr(self.screen, "reload", None)
+        if reload:
+            reload()
+
+    def action_open(self, screen_name: str) -> None:
+        """Open trends, settings or home (used by bindings and the command palette)."""
+        from coach.tui.screens.home import HomeScreen
+        from coach.tui.screens.settings import SettingsScreen
+        from coach.tui.screens.trends import TrendsScreen
+
+        screens = {"trends": TrendsScreen, "settings": SettingsScreen}
+        if screen_name == "home":
+            while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+                self.pop_screen()
+            return
+        wanted = screens[screen_name]
+        if isinstance(self.screen, wanted):
+            return
+        if isinstance(self.screen, ModalScreen) or self._in_session():
+            self.notify("Finish or end the current step first.", timeout=3)
+            return
+        self.push_screen(wanted())
+
+    def action_home_action(self, name: str) -> None:
+        """Go home and run one of its actions (from the command palette)."""
+        from coach.tui.screens.home import HomeScreen
+
+        if isinstance(self.screen, ModalScreen) or self._in_session():
+            self.notify("Finish or end the current session first.", timeout=3)
+            return
+        self.action_open("home")
+        if isinstance(self.screen, HomeScreen):
+            getattr(self.screen, f"action_{name}")()
+
+    def _in_session(self) -> bool:
+        return type(self.screen).__name__ == "PlayerScreen"
+
+    def start_session(self, routine: Routine, resume=None) -> None:
+        from coach.tui.screens.player import PlayerScreen
+
+        if not routine.steps:
+            self.notify("Today's routine is empty: check your areas and tools in settings.",
+                        severity="warning")
+            return
+        player = PlayerScreen(routine, self.store, resume=resume, clock=self.clock,
+                              wall_clock=self.now, bell=self.bell_on())
+        self.push_screen(player, callback=lambda _result: self.refresh_data())
+
+    def on_player_screen_finished(self, _message) -> None:
+        self.refresh_data()
+
+
+def _status_text(status: dict, host: str) -> str:
+    upcoming = status.get("next") or []
+    if status.get("paused_until"):
+        when = _short_time(status["paused_until"])
+        return f"Reminders: paused until {when} ({host})."
+    if not upcoming:
+        text = f"Reminders: on ({host}), nothing due today."
+    else:
+        first = upcoming[0]
+        kind = "routine" if "routine" in str(first.get("kind", "")) else "break"
+        text = f"Reminders: on ({host}) · next {kind} at {_short_time(first.get('at'))}."
+    if not status.get("backend_ok", True):
+        text += f" Desktop pop-ups off: {status.get('reason') or 'no notification service'}."
+    return text
+
+
+def _short_time(value) -> str:
+    try:
+        when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return when.strftime("%a %H:%M")
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, ImportError):
+        return "the reminder module is not available."
+    return str(error) or type(error).__name__

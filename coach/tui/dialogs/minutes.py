@@ -1,0 +1,54 @@
+""""I only have N minutes": ask for today's budget, checked against the same limits as the CLI."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from coach.model import MAX_MINUTES, MIN_MINUTES
+
+
+def parse_minutes(text: str) -> int:
+    """Whole minutes within the builder's range, or ValueError with the sentence to show."""
+    try:
+        minutes = int(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"Type a whole number of minutes, {MIN_MINUTES} to {MAX_MINUTES}."
+        ) from None
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise ValueError(f"Choose between {MIN_MINUTES} and {MAX_MINUTES} minutes.")
+    return minutes
+
+
+class MinutesDialog(ModalScreen[int | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, current: int) -> None:
+        super().__init__(classes="coach-dialog")
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("How many minutes do you have today?", classes="title")
+            yield Input(str(self.current), id="minutes", type="integer")
+            yield Static("", id="minutes-error", classes="error")
+            yield Static(f"{MIN_MINUTES}-{MAX_MINUTES} · Enter rebuilds today's routine · "
+                         "Esc cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        try:
+            minutes = parse_minutes(event.value)
+        except ValueError as error:
+            self.query_one("#minutes-error", Static).update(str(error))
+            return
+        self.dismiss(minutes)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
