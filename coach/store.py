@@ -25,6 +25,7 @@ import contextlib
 import os
 import re
 import shutil
+import stat
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -38,12 +39,18 @@ from coach.errors import CoachError, UsageError
 from coach.model import History, Profile
 from coach.storage import (
     DAMAGED_MARK,
+    DIR_MODE,
+    FILE_MODE,
     TEMP_PREFIX,
     AtomicJSONStorage,
     DamagedFile,
     FileLock,
+    atomic_write,
     ensure_dir,
     fsync_dir,
+    read_file,
+    salvage,
+    serialize,
 )
 
 SCHEMA_VERSION = 1
@@ -442,6 +449,8 @@ class Store:
             by_month.setdefault(_month_of(rating.at), []).append(rating)
         added = 0
         with self._writing():
+            # read every month first: a damaged one stops the import before anything is written
+            self._read_docs("ratings", sorted(by_month))
             for month, batch in sorted(by_month.items()):
                 with self._table(self._path("ratings", month), "ratings") as table:
                     existing = [Rating.from_doc(doc) for doc in table.all()]
@@ -494,6 +503,29 @@ class Store:
         found = [record for record in found if _in_range(record.started_at, since, until)]
         found.sort(key=lambda record: record.started_at)
         return found
+
+    def add_sessions(self, records: Iterable[SessionRecord]) -> int:
+        """Store sessions not stored yet (import); a stored session is never overwritten."""
+        by_month: dict[str, list[SessionRecord]] = {}
+        for record in records:
+            if record.status not in SESSION_STATUSES:
+                raise UsageError(f"unknown session status {record.status!r}.")
+            _aware(record.started_at, "session start")
+            by_month.setdefault(_month_of(record.started_at), []).append(record)
+        added = 0
+        with self._writing():
+            for month, batch in sorted(by_month.items()):
+                with self._table(self._path("sessions", month), "sessions") as table:
+                    seen = {doc.get("id") for doc in table.all()}
+                    fresh = []
+                    for record in batch:
+                        if record.id not in seen:
+                            seen.add(record.id)
+                            fresh.append(record.to_doc())
+                    if fresh:
+                        table.insert_multiple(fresh)
+                    added += len(fresh)
+        return added
 
     # ------------------------------------------------------------ events
 
@@ -575,6 +607,178 @@ class Store:
         return History(pain=pain, last_done=last_done)
 
 
+    # ------------------------------------------------------------ doctor
+
+    def doctor(self) -> list[Finding]:
+        """Check every file, repair what can be repaired, and say what was found.
+
+        Repairs: private permissions, temp files of writers that died, damaged files
+        (set aside, then rebuilt from the newest readable backup plus every record that
+        still reads in the damaged file; the damaged file is kept in damaged/).
+        """
+        findings: list[Finding] = []
+        with self._lock.held():
+            findings += self._fix_permissions()
+            findings += self._remove_dead_temp_files()
+            for path in self._data_files():
+                try:
+                    data = read_file(path)
+                except DamagedFile as damaged:
+                    self._damaged(damaged)
+                    findings.append(Finding("problem", f"{self._relative(path)} was damaged "
+                                            f"({damaged.reason}) and has been set aside."))
+                    continue
+                findings += self._check_records(path, data or {})
+            for path, aside in self._set_aside_files():
+                findings.append(self._recover(path, aside))
+            findings += self._summary()
+        return findings
+
+    def _data_files(self) -> list[Path]:
+        files = [self.directory / MAIN_FILE] if (self.directory / MAIN_FILE).exists() else []
+        for kind in KINDS:
+            files += [self._path(kind, month) for month in self._month_files(kind)]
+        return files
+
+    def _set_aside_files(self) -> list[tuple[Path, list[Path]]]:
+        found: dict[Path, list[Path]] = {}
+        for folder in [self.directory, *(self.directory / kind for kind in KINDS)]:
+            if not folder.is_dir():
+                continue
+            for name in sorted(os.listdir(folder)):
+                if DAMAGED_MARK in name and not name.startswith("."):
+                    original = folder / name.split(DAMAGED_MARK)[0]
+                    found.setdefault(original, []).append(folder / name)
+        return sorted(found.items())
+
+    def _fix_permissions(self) -> list[Finding]:
+        fixed = 0
+        for root, dirs, files in os.walk(self.directory):
+            for name, mode in [(name, DIR_MODE) for name in dirs] + [
+                (name, FILE_MODE) for name in files
+            ]:
+                path = os.path.join(root, name)
+                if os.path.islink(path):
+                    continue
+                if stat.S_IMODE(os.stat(path).st_mode) != mode:
+                    os.chmod(path, mode)
+                    fixed += 1
+        if stat.S_IMODE(os.stat(self.directory).st_mode) != DIR_MODE:
+            os.chmod(self.directory, DIR_MODE)
+            fixed += 1
+        if fixed:
+            return [Finding("fixed", f"made {fixed} files or folders private again "
+                            "(folders 0700, files 0600).")]
+        return [Finding("ok", f"{self.directory} and its files are private.")]
+
+    def _remove_dead_temp_files(self) -> list[Finding]:
+        """Half-written temp files of writers that died: the real file was never replaced."""
+        removed = 0
+        for folder in [self.directory, *(self.directory / kind for kind in KINDS)]:
+            if not folder.is_dir():
+                continue
+            for name in os.listdir(folder):
+                if not name.startswith(TEMP_PREFIX):
+                    continue
+                pid = name[len(TEMP_PREFIX):].split("-", 1)[0]
+                if pid.isdigit() and _process_alive(int(pid)):
+                    continue
+                (folder / name).unlink(missing_ok=True)
+                removed += 1
+        if removed:
+            return [Finding("fixed", f"removed {removed} unfinished temporary files left by "
+                            "coach processes that were stopped mid-write (no data was in them).")]
+        return []
+
+    def _check_records(self, path: Path, data: dict) -> list[Finding]:
+        kind = path.parent.name if path.parent != self.directory else MAIN_FILE
+        loader = {"ratings": _check_rating_doc, "sessions": SessionRecord.from_doc,
+                  "events": _check_event_doc}.get(kind)
+        if loader is None:
+            return []
+        bad = []
+        for doc_id, doc in data.get(kind, {}).items():
+            try:
+                loader(doc)
+            except (KeyError, TypeError, ValueError, UsageError):
+                bad.append(doc_id)
+        if not bad:
+            return []
+        return [Finding("problem", f"{self._relative(path)}: {len(bad)} records cannot be read "
+                        f"(ids {', '.join(bad[:5])}); they are left as they are for you to "
+                        "inspect.")]
+
+    def _recover(self, path: Path, aside: list[Path]) -> Finding:
+        relative = self._relative(path)
+        tables: dict[str, dict] = {}
+        sources = []
+        backup_day = None
+        for day in sorted(_backup_days(self.directory / "backups"), reverse=True):
+            try:
+                copy = read_file(self.directory / "backups" / day / relative)
+            except DamagedFile:
+                continue
+            if copy is not None:
+                _merge_tables(tables, copy)
+                backup_day = day
+                break
+        from_backup = _count(tables)
+        for damaged in aside:
+            _merge_tables(tables, salvage(damaged.read_bytes()))
+        salvaged = _count(tables) - from_backup
+        if backup_day:
+            sources.append(f"the backup of {backup_day}")
+        if salvaged or not backup_day:
+            sources.append(f"{salvaged} records still readable in the damaged file")
+        try:
+            current = read_file(path)
+        except DamagedFile:
+            current = None
+        if current:
+            _merge_tables(tables, current)
+        renumbered = {
+            name: {str(number): doc for number, doc in enumerate(docs.values(), start=1)}
+            for name, docs in tables.items()
+        }
+        atomic_write(path, serialize(renumbered))
+        kept = self.directory / "damaged"
+        ensure_dir(kept)
+        kept_names = []
+        for damaged in aside:
+            prefix = "" if damaged.parent == self.directory else f"{damaged.parent.name}-"
+            target = kept / f"{prefix}{damaged.name}"
+            os.replace(damaged, target)
+            kept_names.append(self._relative(target))
+        fsync_dir(path.parent)
+        fsync_dir(kept)
+        total = _count(renumbered)
+        level = "fixed" if total else "problem"
+        return Finding(level, f"{relative}: rebuilt with {total} records from "
+                       f"{' and '.join(sources)}; the damaged file is kept as "
+                       f"{', '.join(kept_names)}.")
+
+    def _summary(self) -> list[Finding]:
+        counts = {}
+        for kind in KINDS:
+            months = self._month_files(kind)
+            total = 0
+            for month in months:
+                with contextlib.suppress(DamagedFile):
+                    total += len((read_file(self._path(kind, month)) or {}).get(kind, {}))
+            counts[kind] = (total, len(months))
+        lines = [Finding("ok", f"{counts['ratings'][0]:,} ratings, {counts['sessions'][0]:,} "
+                         f"sessions and {counts['events'][0]:,} reminder events in "
+                         f"{sum(months for _, months in counts.values())} month files.")]
+        days = _backup_days(self.directory / "backups")
+        if days:
+            lines.append(Finding("ok", f"{len(days)} daily backups, newest {days[-1]} "
+                                 f"(kept for {BACKUP_DAYS} days in backups/)."))
+        else:
+            lines.append(Finding("ok", "no backups yet; one is made before each day's first "
+                                 "change."))
+        return lines
+
+
 def _with_id(rating: Rating, new_id: str) -> Rating:
     from dataclasses import replace
 
@@ -594,17 +798,68 @@ def _same_file_content(earlier: Path, source: Path) -> bool:
     return before.st_size == now.st_size and before.st_mtime_ns == now.st_mtime_ns
 
 
+@dataclass(frozen=True)
+class Finding:
+    """One line of `coach doctor`: level is "ok", "fixed" or "problem"."""
+
+    level: str
+    message: str
+
+
+def _check_rating_doc(doc: dict) -> None:
+    validate_rating(Rating.from_doc(doc))
+
+
+def _check_event_doc(doc: dict) -> None:
+    if doc["kind"] not in EVENT_KINDS:
+        raise ValueError(doc["kind"])
+    datetime.fromisoformat(doc["at"])
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _backup_days(backups: Path) -> list[str]:
+    with contextlib.suppress(FileNotFoundError):
+        return sorted(name for name in os.listdir(backups) if _BACKUP_DIR.match(name))
+    return []
+
+
+def _record_key(table: str, doc: dict) -> str:
+    """What makes two records in a recovered file the same record."""
+    if table == "profile":
+        return "profile"
+    if "key" in doc:
+        return f"key:{doc['key']}"
+    if doc.get("id"):
+        return f"id:{doc['id']}"
+    return repr(_event_key(doc))
+
+
+def _merge_tables(into: dict[str, dict], data: dict[str, dict]) -> None:
+    """Add `data`'s records to `into`; a record seen again replaces the earlier copy."""
+    for table, docs in data.items():
+        target = into.setdefault(table, {})
+        for doc in docs.values():
+            target[_record_key(table, doc)] = doc
+
+
+def _count(tables: dict[str, dict]) -> int:
+    return sum(len(docs) for name, docs in tables.items() if name not in ("meta",))
+
+
 def _remove_if_orphan(path: Path) -> None:
     """Drop a half-made backup left by a process that died (its pid no longer runs)."""
     pid_text = path.name.removeprefix(".partial-")
-    if pid_text.isdigit():
-        try:
-            os.kill(int(pid_text), 0)
-            return
-        except ProcessLookupError:
-            pass
-        except PermissionError:
-            return
+    if pid_text.isdigit() and _process_alive(int(pid_text)):
+        return
     shutil.rmtree(path, ignore_errors=True)
 
 
