@@ -32,6 +32,9 @@ class CoachApp(App[None]):
     CSS_PATH = "coach.tcss"
     TITLE = "coach"
     COMMANDS = App.COMMANDS | {CoachCommands}
+    # Screens get these classes, so the stylesheet can rearrange panels on small terminals.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall"), (52, "-huge")]
     BINDINGS = [
         Binding("l", "quick_log", "Log pain"),
         Binding("question_mark", "help", "Help", key_display="?"),

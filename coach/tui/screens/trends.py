@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
@@ -42,8 +42,9 @@ class TrendsScreen(Screen):
 
         yield Header()
         yield Static("Loading your history...", id="trends-loading")
-        with Vertical(id="trends-body"):
+        with VerticalScroll(id="trends-body"):
             yield PlotextPlot(id="trends-chart")
+            yield Static(id="trends-legend")
             with Horizontal(id="trends-side"):
                 yield Static(id="trends-week", classes="panel")
                 yield Static(id="trends-works", classes="panel")
@@ -113,6 +114,7 @@ class TrendsScreen(Screen):
         plt.clear_figure()
         labels = [week["week"].split("-")[-1] for week in weeks]  # "W47"
         positions = list(range(1, len(weeks) + 1))
+        legend: list[str] = []
         for number, area in enumerate(areas):
             points = [
                 (position, week["areas"][area]["mean"])
@@ -123,7 +125,9 @@ class TrendsScreen(Screen):
                 continue
             xs, ys = zip(*points, strict=True)
             marker = MARKERS[number % len(MARKERS)]
-            plt.plot(xs, ys, marker=marker, label=f"{marker} {self.app.area_label(area)}")
+            # Our own legend under the chart: plotext's would cover the top-left points.
+            plt.plot(xs, ys, marker=marker)
+            legend.append(f"{marker} {self.app.area_label(area)}")
         plt.xticks(positions, labels)
         plt.xlim(0.5, len(weeks) + 0.5)
         plt.ylim(0, 10)
@@ -132,6 +136,7 @@ class TrendsScreen(Screen):
         plt.ylabel("resting pain 0-10")
         plt.title("Resting pain per area, weekly mean (lower is better)")
         plot.refresh()
+        self.query_one("#trends-legend", Static).update("   ".join(legend))
 
 
 def _areas_in(weeks: list[dict], profile_areas) -> list[str]:
@@ -149,15 +154,15 @@ def week_table(weeks: list[dict], areas: list[str], label) -> str:
         return "No weeks yet."
     this_week = weeks[-1].get("areas", {})
     last_week = weeks[-2].get("areas", {}) if len(weeks) > 1 else {}
-    lines = [f"{'Area':<20} {'last':>5} {'this':>5} {'change':>7}  flag"]
+    lines = [f"{'Area':<18} {'last':>4} {'this':>4} {'chg':>5}  flag"]
     for area in areas:
         now, before = this_week.get(area, {}), last_week.get(area, {})
         if not now and not before:
             continue
         change = now.get("change")
         lines.append(
-            f"{label(area)[:20]:<20} {_mean(before):>5} {_mean(now):>5} "
-            f"{_signed(change):>7}  {FLAG_WORDS.get(now.get('flag'), now.get('flag') or '-')}"
+            f"{label(area)[:18]:<18} {_mean(before):>4} {_mean(now):>4} "
+            f"{_signed(change):>5}  {FLAG_WORDS.get(now.get('flag'), now.get('flag') or '-')}"
         )
     if len(lines) == 1:
         return "No resting ratings in the last two weeks: press l to log one."
@@ -173,8 +178,8 @@ def works_text(works: list, catalog) -> str:
     techniques = [item for item in works if item.get("kind") == "technique"][:3]
     lines = []
     for item in muscles + techniques:
-        lines.append(f"{_works_name(item, catalog)[:26]:<26} {_signed(item.get('mean_change')):>5}"
-                     f" pts  ({item.get('count', 0)}x)")
+        lines.append(f"{_works_name(item, catalog)[:22]:<22} {_signed(item.get('mean_change')):>5}"
+                     f" ({item.get('count', 0)}x)")
     return "\n".join(lines)
 
 
