@@ -1,0 +1,218 @@
+"""Weekly trends against a plain reference implementation, across DST changes and week edges."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coach.store import Rating, SessionRecord
+from coach.trends import weekly_report
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NEW_YORK = ZoneInfo("America/New_York")
+AREAS = ("neck", "jaw", "low-back")
+
+# Weeks around the 2026 DST changes: Berlin 29 Mar / 25 Oct, New York 8 Mar / 1 Nov.
+UNTIL_DAYS = [date(2026, 3, 9), date(2026, 3, 30), date(2026, 10, 26), date(2026, 11, 2),
+              date(2026, 11, 22)]
+
+
+# ------------------------------------------------------------- the reference, written plainly
+
+def reference_week_of(moment: datetime) -> tuple[int, int]:
+    """The ISO (year, week) of the local calendar date the rating was given on."""
+    year, week, _ = moment.date().isocalendar()
+    return year, week
+
+
+def reference_report(ratings, weeks: int, until: date) -> dict:
+    """Resting-pain stats per ISO week, flags by Farrar's thresholds, in Decimal arithmetic."""
+    wanted = []
+    monday = until - timedelta(days=until.weekday())
+    for back in range(weeks, -1, -1):
+        day = monday - timedelta(days=7 * back)
+        wanted.append(tuple(day.isocalendar()[:2]))
+    values = {week: {} for week in wanted}
+    for rating in ratings:
+        week = reference_week_of(rating.at)
+        if week in values and rating.phase in ("before", "check-in"):
+            values[week].setdefault(rating.area, []).append(rating.rating)
+    areas = sorted({area for week in wanted[1:] for area in values[week]})
+    result = []
+    for previous, week in zip(wanted, wanted[1:], strict=False):
+        stats = {}
+        for area in areas:
+            now_values = values[week].get(area, [])
+            before_values = values[previous].get(area, [])
+            mean = Decimal(sum(now_values)) / len(now_values) if now_values else None
+            old = Decimal(sum(before_values)) / len(before_values) if before_values else None
+            change = mean - old if mean is not None and old is not None else None
+            pct = change / old * 100 if change is not None and old != 0 else None
+            if len(now_values) < 3 or len(before_values) < 3:
+                flag = "too few"
+            elif abs(change) >= 2 or (abs(pct) >= 30 if pct is not None else False) and \
+                    abs(change) >= 1:
+                flag = "improving" if change < 0 else "worsening"
+            else:
+                flag = "stable"
+            stats[area] = {
+                "mean": None if mean is None else round(float(mean), 2),
+                "n": len(now_values),
+                "min": min(now_values) if now_values else None,
+                "max": max(now_values) if now_values else None,
+                "change": None if change is None else round(float(change), 2),
+                "change_pct": None if pct is None else round(float(pct), 1),
+                "flag": flag,
+            }
+        result.append({"week": f"{week[0]}-W{week[1]:02d}", "areas": stats})
+    return result
+
+
+# ------------------------------------------------------------- generated ratings
+
+zones = st.sampled_from([BERLIN, NEW_YORK])
+
+
+@st.composite
+def rating_lists(draw):
+    until = draw(st.sampled_from(UNTIL_DAYS))
+    zone = draw(zones)
+    first = until - timedelta(days=until.weekday() + 7 * 4)
+    count = draw(st.integers(min_value=0, max_value=60))
+    ratings = []
+    for _ in range(count):
+        day = first + timedelta(days=draw(st.integers(0, 34)))
+        # the week edges on purpose: 23:59 Sunday and 00:00 Monday, plus any minute
+        clock = draw(st.sampled_from([(23, 59), (0, 0), (12, 0)]) | st.tuples(
+            st.integers(0, 23), st.integers(0, 59)))
+        moment = datetime(day.year, day.month, day.day, *clock, tzinfo=zone)
+        # store it as the store would: a fixed offset, as read back from ISO text
+        moment = datetime.fromisoformat(moment.isoformat())
+        ratings.append(Rating(
+            area=draw(st.sampled_from(AREAS)),
+            rating=draw(st.integers(0, 10)),
+            phase=draw(st.sampled_from(["before", "after", "check-in"])),
+            at=moment,
+        ))
+    return until, ratings
+
+
+@settings(max_examples=300, deadline=None)
+@given(rating_lists(), st.integers(min_value=1, max_value=4))
+def test_weekly_stats_match_the_reference(case, weeks):
+    until, ratings = case
+    report = weekly_report(ratings, [], [], weeks=weeks, until=until, tz=BERLIN)
+    expected = reference_report(ratings, weeks, until)
+    assert [week["week"] for week in report["weeks"]] == [week["week"] for week in expected]
+    for got, want in zip(report["weeks"], expected, strict=True):
+        assert got["areas"] == want["areas"]
+
+
+def resting(area, values, monday, zone=BERLIN, hour=9):
+    return [Rating(area, value, "check-in",
+                   datetime.combine(monday + timedelta(days=index % 7),
+                                    datetime.min.time(), zone) + timedelta(hours=hour))
+            for index, value in enumerate(values)]
+
+
+def test_sunday_2359_and_monday_0000_fall_in_different_weeks():
+    sunday = datetime(2026, 10, 25, 23, 59, tzinfo=BERLIN)  # the night the clocks go back
+    monday = datetime(2026, 10, 26, 0, 0, tzinfo=BERLIN)
+    ratings = [Rating("neck", 3, "check-in", sunday), Rating("neck", 7, "check-in", monday)]
+    report = weekly_report(ratings, [], [], weeks=2, until=date(2026, 10, 26), tz=BERLIN)
+    first, second = report["weeks"]
+    assert (first["week"], first["areas"]["neck"]["mean"]) == ("2026-W43", 3.0)
+    assert (second["week"], second["areas"]["neck"]["mean"]) == ("2026-W44", 7.0)
+
+
+def test_a_rating_stays_in_the_week_of_its_own_offset_even_read_elsewhere():
+    # 23:30 Sunday in New York is already Monday in Berlin; it counts for Sunday
+    late = datetime.fromisoformat("2026-11-22T23:30:00-05:00")
+    report = weekly_report([Rating("jaw", 5, "before", late)], [], [], weeks=1,
+                           until=date(2026, 11, 22), tz=BERLIN)
+    assert report["weeks"][0]["week"] == "2026-W47"
+    assert report["weeks"][0]["areas"]["jaw"]["n"] == 1
+
+
+def test_flags_follow_the_thresholds():
+    last, this = date(2026, 11, 9), date(2026, 11, 16)
+    cases = {
+        # (last week's ratings, this week's) -> flag
+        ((6, 6, 6), (4, 4, 4)): "improving",   # -2 points
+        ((3, 3, 3), (2, 2, 2)): "improving",   # -1 point, -33 %
+        ((6, 6, 6), (5, 5, 5)): "stable",      # -1 point, -17 %
+        ((2, 2, 2), (3, 3, 3)): "worsening",   # +1 point, +50 %
+        ((1, 1, 1), (1, 2, 1)): "stable",      # +33 % but only a third of a point
+        ((6, 6), (2, 2, 2)): "too few",
+    }
+    for (before, after), flag in cases.items():
+        ratings = resting("neck", before, last) + resting("neck", after, this)
+        report = weekly_report(ratings, [], [], weeks=1, until=this, tz=BERLIN)
+        assert report["weeks"][0]["areas"]["neck"]["flag"] == flag, (before, after)
+
+
+def test_change_pct_is_null_when_last_week_was_zero():
+    ratings = resting("neck", (0, 0, 0), date(2026, 11, 9)) + \
+        resting("neck", (2, 2, 2), date(2026, 11, 16))
+    stats = weekly_report(ratings, [], [], weeks=1, until=date(2026, 11, 16),
+                          tz=BERLIN)["weeks"][0]["areas"]["neck"]
+    assert (stats["change"], stats["change_pct"], stats["flag"]) == (2.0, None, "worsening")
+
+
+def test_sessions_minutes_session_change_and_what_works():
+    monday = date(2026, 11, 16)
+    start = datetime(2026, 11, 17, 8, 0, tzinfo=BERLIN)
+    steps = [
+        {"muscle": "upper-trapezius", "area": "neck", "technique": "sustained-pressure",
+         "completed": True},
+        {"muscle": "levator-scapulae", "area": "neck", "technique": "short-strokes",
+         "completed": False},
+        {"muscle": "masseter", "area": "jaw", "technique": "short-strokes", "completed": True},
+    ]
+    session = SessionRecord("s1", start.date(), start, start + timedelta(minutes=9), 600, 540,
+                            steps, "finished")
+    ratings = [
+        Rating("neck", 6, "before", start, session_id="s1"),
+        Rating("jaw", 4, "before", start, session_id="s1"),
+        Rating("neck", 3, "after", start + timedelta(minutes=9), session_id="s1"),
+        Rating("jaw", 3, "after", start + timedelta(minutes=9), session_id="s1"),
+    ]
+    events = [{"kind": "acted", "at": start.isoformat()},
+              {"kind": "sent", "at": start.isoformat()}]
+    report = weekly_report(ratings, [session], events, weeks=1, until=monday, tz=BERLIN)
+    week = report["weeks"][0]
+    assert (week["sessions"], week["minutes"], week["reminders_acted"]) == (1, 9.0, 1)
+    assert week["session_change"] == -2.0  # mean of neck -3 and jaw -1
+    works = {(item["kind"], item["id"]): (item["mean_change"], item["count"])
+             for item in report["works"]}
+    assert works == {
+        ("muscle", "upper-trapezius"): (-3.0, 1),
+        ("muscle", "masseter"): (-1.0, 1),
+        ("technique", "sustained-pressure"): (-3.0, 1),
+        ("technique", "short-strokes"): (-1.0, 1),  # levator was not completed
+    }
+
+
+def test_advice_for_high_pain_two_weeks_running():
+    ratings = resting("low-back", (7, 8, 7), date(2026, 11, 9)) + \
+        resting("low-back", (8, 7, 7), date(2026, 11, 16)) + \
+        resting("neck", (3, 3, 3), date(2026, 11, 16))
+    report = weekly_report(ratings, [], [], weeks=2, until=date(2026, 11, 16), tz=BERLIN)
+    assert [item["area"] for item in report["advice"]] == ["low-back"]
+    assert report["advice"][0]["advice"] == "see a clinician"
+    assert "2026-W46" in report["advice"][0]["reason"]
+    assert "2026-W47" in report["advice"][0]["reason"]
+
+
+def test_advice_for_worsening_two_weeks_running():
+    ratings = resting("neck", (1, 1, 1), date(2026, 11, 2)) + \
+        resting("neck", (3, 3, 3), date(2026, 11, 9)) + \
+        resting("neck", (5, 5, 5), date(2026, 11, 16))
+    report = weekly_report(ratings, [], [], weeks=2, until=date(2026, 11, 22), tz=BERLIN)
+    assert [week["areas"]["neck"]["flag"] for week in report["weeks"]] == \
+        ["worsening", "worsening"]
+    assert "worse two weeks running" in report["advice"][0]["reason"]
