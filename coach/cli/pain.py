@@ -89,7 +89,7 @@ def sparkline(means: list[float | None]) -> str:
         if mean is None:
             marks.append("·")
         else:
-            marks.append(SPARK[min(len(SPARK) - 1, int(mean / 10 * len(SPARK)))])
+            marks.append(SPARK[round(mean / 10 * (len(SPARK) - 1))])
     return "".join(marks)
 
 
