@@ -1,0 +1,191 @@
+"""The whole path through the real app: onboarding, a session with ratings, the ratings in
+the store, quitting mid-session and resuming, then the trends screen showing them."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+import pytest
+
+from coach.tui.dialogs.confirm import ConfirmDialog
+from coach.tui.dialogs.rating import RatingDialog
+from coach.tui.screens.home import HomeScreen
+from coach.tui.screens.onboarding import OnboardingScreen
+from coach.tui.screens.player import PlayerScreen
+from coach.tui.screens.trends import TrendsScreen
+
+pytestmark = pytest.mark.xdist_group("tui-app")
+
+
+def sync(test):
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return wrapper
+
+
+async def onboard_with_defaults(app, pilot) -> int:
+    """Press Enter until home shows; returns how many presses it took."""
+    presses = 0
+    while isinstance(app.screen, OnboardingScreen):
+        assert presses < 40, "onboarding never ended"
+        await pilot.press("enter")
+        await pilot.pause()
+        presses += 1
+    return presses
+
+
+async def run_session(app, pilot, clock, rating: int, stop_after_steps: int | None = None):
+    """Play the session on the fake clock, answering every rating dialog with `rating`."""
+    player = next(screen for screen in app.screen_stack if isinstance(screen, PlayerScreen))
+    for _ in range(400):
+        screen = app.screen
+        if isinstance(screen, RatingDialog):
+            await pilot.press(str(rating), "enter")
+            await pilot.pause()
+            continue
+        if screen is not player:
+            return
+        done = sum(1 for step in player.record.steps if step.get("completed"))
+        if stop_after_steps is not None and done >= stop_after_steps:
+            await pilot.press("q")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmDialog)
+            await pilot.click("#yes")
+            await pilot.pause()
+            return
+        clock.advance(12)
+        player.tick()
+        await pilot.pause()
+    pytest.fail("the session never ended")
+
+
+@sync
+async def test_onboard_session_quit_resume_and_trends(store, make_app, clock):
+    app = make_app(store)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, OnboardingScreen)
+        await onboard_with_defaults(app, pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert store.load_profile() is not None
+        routine = app.screen.routine
+        assert routine.steps
+
+        await pilot.press("s")
+        await pilot.pause()
+        await run_session(app, pilot, clock, rating=6, stop_after_steps=2)
+        assert isinstance(app.screen, HomeScreen)
+
+        [interrupted] = store.sessions()
+        assert interrupted.status == "ended-early"
+        assert 2 <= sum(step["completed"] for step in interrupted.steps) < len(routine.steps)
+        before = [r for r in store.ratings() if r.phase == "before"]
+        assert before and all(r.rating == 6 and r.session_id == interrupted.id for r in before)
+        assert app.screen.resumable is not None
+        assert "Press r to resume" in str(app.screen.query_one("#resume-line").render())
+
+        await pilot.press("r")
+        await pilot.pause()
+        await run_session(app, pilot, clock, rating=3)
+        assert isinstance(app.screen, HomeScreen)
+
+        records = store.sessions()
+        assert any(record.status == "finished" for record in records)
+        after = [r.rating for r in store.ratings() if r.phase == "after"]
+        assert 3 in after and set(after) <= {6, 3}
+        before_areas = [r.area for r in store.ratings() if r.phase == "before"]
+        assert len(before_areas) == len(set(before_areas)), "resuming never asks twice"
+        assert set(before_areas) == {step.area for step in routine.steps}
+        assert app.screen.resumable is None
+
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, TrendsScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        week_text = str(app.screen.query_one("#trends-week").render())
+        first_area = app.area_label(routine.steps[0].area)
+        assert first_area[:18] in week_text and "6.0" in week_text
+        assert app.screen.report["weeks"][-1]["sessions"] >= 1
+
+
+@sync
+async def test_quick_log_from_any_screen_writes_the_rating(profile_store, make_app):
+    app = make_app(profile_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, TrendsScreen)
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # the second of the profile's areas
+        await pilot.pause()
+        assert isinstance(app.screen, RatingDialog)
+        await pilot.press("1", "0", "enter")
+        await pilot.pause()
+        [rating] = profile_store.ratings()
+        assert (rating.area, rating.phase) == (app.profile().areas[1], "check-in")
+        assert rating.rating == 10
+        assert rating.at == clock_now(app)
+
+
+def clock_now(app):
+    return app.now()
+
+
+@sync
+async def test_quick_log_escape_logs_nothing(profile_store, make_app):
+    app = make_app(profile_store)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("l", "enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert profile_store.ratings() == []
+        assert isinstance(app.screen, HomeScreen)
+
+
+@sync
+async def test_help_and_command_palette_reach_the_main_actions(profile_store, make_app):
+    app = make_app(profile_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"trends")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TrendsScreen)
+
+
+@sync
+async def test_reminders_missing_or_failing_only_turn_reminders_off(profile_store, catalog,
+                                                                   clock, monkeypatch):
+    from coach.tui.app import CoachApp
+
+    def broken_status(_store):
+        raise RuntimeError("no D-Bus session")
+
+    import coach.reminders.runner as runner
+
+    monkeypatch.setattr(runner, "status", broken_status)
+    app = CoachApp(profile_store, catalog, clock=clock, wall_clock=clock.wall,
+                   tz=clock.start.tzinfo)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        line = str(app.screen.query_one("#reminder-line").render())
+        assert line == "Reminders off: no D-Bus session"
+        assert isinstance(app.screen, HomeScreen)

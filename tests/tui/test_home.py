@@ -1,0 +1,101 @@
+"""Home: today's list, shorter routines, streak, this week's pain, resume detection."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from datetime import date, datetime, timedelta
+
+import pytest
+from textual.widgets import DataTable
+
+from coach.store import Rating, SessionRecord
+from coach.tui.screens.home import HomeScreen, find_resumable, streak_days
+
+from .conftest import TZ
+
+pytestmark = pytest.mark.xdist_group("tui-app")
+
+
+def sync(test):
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return wrapper
+
+
+def record(day: date, status="finished", completed=(True, True), done_s=120, hour=12):
+    started = datetime(day.year, day.month, day.day, hour, tzinfo=TZ)
+    steps = [{"muscle": f"m{n}", "area": "neck", "side": "both", "tool": "ball",
+              "technique": "rolling", "seconds": 60, "completed": flag}
+             for n, flag in enumerate(completed)]
+    return SessionRecord(id=f"{day}-{hour}", day=day, started_at=started, finished_at=None,
+                         planned_s=120, done_s=done_s, steps=steps, status=status)
+
+
+def test_streak_counts_days_in_a_row_up_to_today_or_yesterday():
+    today = date(2026, 3, 4)
+    days = [today - timedelta(days=n) for n in (1, 2, 3, 5)]
+    assert streak_days([record(day) for day in days], today, TZ) == 3
+    assert streak_days([record(day) for day in [today, *days]], today, TZ) == 4
+    assert streak_days([record(today - timedelta(days=2))], today, TZ) == 0
+    assert streak_days([record(today, status="ended-early", done_s=0)], today, TZ) == 0
+
+
+def test_only_an_unfinished_session_with_steps_left_is_resumable():
+    today = date(2026, 3, 4)
+    stopped = record(today, status="ended-early", completed=(True, False), hour=9)
+    assert find_resumable([stopped]) is stopped
+    assert find_resumable([stopped, record(today, hour=12)]) is None
+    assert find_resumable([record(today, status="in-progress", completed=(True, True))]) is None
+
+
+@sync
+async def test_today_lists_every_step_with_total_and_reason(profile_store, make_app):
+    app = make_app(profile_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HomeScreen)
+        table = screen.query_one(DataTable)
+        routine = screen.routine
+        assert table.row_count == len(routine.steps) > 0
+        assert [str(c.label) for c in table.columns.values()] == [
+            "#", "Muscle", "Side", "Tool", "Time", "Why"]
+        first = table.get_row_at(0)
+        assert first[1] == routine.steps[0].muscle_name and first[5] == routine.steps[0].reason
+        assert f"{routine.total_s // 60} min" in screen.query_one("#routine-panel").border_title
+
+
+@sync
+async def test_i_only_have_n_minutes_rebuilds_shorter(profile_store, make_app):
+    app = make_app(profile_store)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        full = app.screen.routine.total_s
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press("backspace", "backspace", "2", "enter")
+        await pilot.pause()
+        assert "between 3 and 60" in str(app.screen.query_one("#minutes-error").render())
+        await pilot.press("backspace", "4", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.minutes_today == 4
+        assert abs(app.screen.routine.total_s - 240) <= 24 < full - 240
+
+
+@sync
+async def test_this_weeks_pain_shows_mean_and_flag_in_words(profile_store, make_app, clock):
+    now = clock.wall()
+    for days_ago, values in ((7, (6, 6, 7)), (0, (3, 3, 4))):
+        for value in values:
+            profile_store.add_rating(Rating(area="neck", rating=value, phase="check-in",
+                                            at=now - timedelta(days=days_ago, minutes=value)))
+    app = make_app(profile_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = str(app.screen.query_one("#pain-panel").render())
+        neck_line = next(line for line in text.splitlines() if line.startswith("Neck"))
+        assert "3.3" in neck_line and "improving" in neck_line
