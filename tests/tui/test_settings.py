@@ -1,0 +1,72 @@
+"""Settings: profile and reminder schedule saved to the store, refused with a sentence if wrong."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+import pytest
+from textual.widgets import Input, Static
+
+from coach.tui.screens.home import HomeScreen
+from coach.tui.screens.settings import SettingsScreen
+
+pytestmark = pytest.mark.xdist_group("tui-app")
+
+
+def sync(test):
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return wrapper
+
+
+async def open_settings(app, pilot) -> SettingsScreen:
+    await pilot.pause()
+    await pilot.press("comma")
+    await pilot.pause()
+    assert isinstance(app.screen, SettingsScreen)
+    return app.screen
+
+
+@sync
+async def test_changes_are_saved_to_the_store(profile_store, make_app):
+    app = make_app(profile_store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_settings(app, pilot)
+        screen.query_one("#minutes", Input).value = "15"
+        screen.query_one("#reminder-break_interval_min", Input).value = "45"
+        screen.query_one("#reminder-quiet", Input).value = "12:00-13:00; mon,wed 10:00-10:30"
+        screen.query_one("#desk-only").value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        profile = profile_store.load_profile()
+        assert profile.minutes == 15 and profile.desk_only
+        reminders = profile_store.load_settings()["reminders"]
+        assert reminders["break_interval_min"] == 45
+        assert reminders["quiet"] == ["12:00-13:00", "mon,wed 10:00-10:30"]
+
+
+@pytest.mark.parametrize(("field", "value", "words"), [
+    ("reminder-break_interval_min", "2", "between 5 and 240"),
+    ("reminder-hours", "17:00-09:00", "end before they start"),
+    ("reminder-routine_times", "25:00", "not a time of day"),
+    ("reminder-working_days", "mon,funday", "unknown weekday"),
+    ("minutes", "61", "between 3 and 60"),
+])
+@sync
+async def test_invalid_values_change_nothing_and_say_why(profile_store, make_app, field, value,
+                                                         words):
+    app = make_app(profile_store)
+    before = (profile_store.load_profile(), profile_store.load_settings())
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_settings(app, pilot)
+        screen.query_one(f"#{field}", Input).value = value
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        message = str(screen.query_one("#settings-message", Static).render())
+        assert message.startswith("Not saved:") and words in message
+    assert (profile_store.load_profile(), profile_store.load_settings()) == before
