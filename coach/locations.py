@@ -27,6 +27,16 @@ def data_dir(create: bool = True) -> Path:
     return path
 
 
+def cache_dir() -> Path:
+    """Where coach keeps things it can always rebuild (the parsed routine library)."""
+    override = os.environ.get("COACH_HOME")
+    if override:
+        return Path(override).expanduser() / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 def user_routines_dir() -> Path:
     """The folder where a person adds or overrides routine library entries."""
     return data_dir(create=False) / "routines"

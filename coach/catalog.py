@@ -1,0 +1,537 @@
+"""Loads and validates the routine library: the built-in routines/ plus the person's own files.
+
+The library is data (TOML). Every file is checked against the schema; a broken entry
+is reported with its file, entry and field and left out, and the rest still loads.
+An entry in the person's data directory with an existing id replaces the built-in one.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from coach.errors import UsageError, closest
+
+SCHEMA_VERSION = 1
+
+POSITIONS = {
+    "seated": "seated at your desk",
+    "standing": "standing",
+    "lying": "lying down",
+}
+TECHNIQUES = {
+    "sustained-pressure": "press and hold",
+    "short-strokes": "short strokes",
+    "rolling": "rolling",
+}
+
+# Dosage ranges from DOMAIN.md section 1: pressure holds 20-90 s (Travell & Simons; RCT 2007;
+# Wilke's 90 s calf hold), rolling 30-120 s per muscle (Behm 2020), short strokes as a set of
+# 6-12 strokes; no more than about 5 minutes on one point (Ingraham).
+HOLD_RANGE_S = {
+    "sustained-pressure": (20, 90),
+    "short-strokes": (20, 60),
+    "rolling": (30, 120),
+}
+RELEASE_RANGE_S = (5, 30)
+REPS_RANGE = (1, 3)
+MAX_SECONDS_PER_POINT = 300
+STRETCH_HOLD_RANGE_S = (15, 60)
+STRETCH_REPS_RANGE = (1, 3)
+
+_ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_KINDS = ("area", "tool", "habit", "caution", "target")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a library file, said so a person can find and fix it."""
+
+    file: str
+    entry: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.entry:
+            where += f", entry {self.entry!r}"
+        if self.field:
+            where += f", field {self.field!r}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    label: str
+    description: str = ""
+    phrase: str = ""  # how a sentence names it: "the area between your shoulder blades"
+
+    @property
+    def your(self) -> str:
+        return self.phrase or f"your {self.label.lower()}"
+
+
+@dataclass(frozen=True)
+class Tool:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Habit:
+    id: str
+    label: str
+    loads: dict[str, float]
+    description: str = ""
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Caution:
+    id: str
+    label: str
+    question: str
+    meaning: str
+    advice: str
+    urgent: bool = False
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Method:
+    """One way to work a target: the tools it needs, the body position and the technique."""
+
+    tools: tuple[str, ...]
+    position: str
+    technique: str
+    how: str
+    hold_s: int
+    release_s: int
+    reps: int
+
+    @property
+    def tool(self) -> str:
+        return self.tools[0]
+
+
+@dataclass(frozen=True)
+class StretchSpec:
+    name: str
+    how: str
+    hold_s: int
+    reps: int
+    position: str
+
+
+@dataclass(frozen=True)
+class Target:
+    id: str
+    name: str
+    areas: tuple[str, ...]
+    bilateral: bool
+    find: str
+    refers: str
+    methods: tuple[Method, ...]
+    stretch: StretchSpec | None
+    cautions: tuple[str, ...]
+    avoid_if: tuple[str, ...]
+    sources: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+    @property
+    def techniques(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(method.technique for method in self.methods))
+
+
+@dataclass
+class Catalog:
+    areas: dict[str, Area] = field(default_factory=dict)
+    tools: dict[str, Tool] = field(default_factory=dict)
+    habits: dict[str, Habit] = field(default_factory=dict)
+    cautions: dict[str, Caution] = field(default_factory=dict)
+    targets: dict[str, Target] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def resolve_area(self, name: str) -> str:
+        return _resolve(name, self.areas, "area")
+
+    def resolve_habit(self, name: str) -> str:
+        return _resolve(name, self.habits, "habit")
+
+    def resolve_tool(self, name: str) -> str:
+        return _resolve(name, self.tools, "tool")
+
+    def resolve_caution(self, name: str) -> str:
+        return _resolve(name, self.cautions, "caution")
+
+    def resolve_list(self, kind: str, names: str | Iterable[str]) -> tuple[str, ...]:
+        """Resolve "a,b" (or a list) of areas, habits, tools or cautions; order kept, no repeats."""
+        if isinstance(names, str):
+            names = names.split(",")
+        resolver = getattr(self, f"resolve_{kind}")
+        resolved = [resolver(name) for name in names if name.strip()]
+        return tuple(dict.fromkeys(resolved))
+
+
+def _resolve(name: str, entries: dict, kind: str) -> str:
+    wanted = name.strip()
+    if wanted in entries:
+        return wanted
+    lowered = wanted.lower()
+    for entry_id, entry in entries.items():
+        if lowered in (entry_id.lower(), entry.label.lower()):
+            return entry_id
+    hint = closest(wanted, list(entries)) or closest(
+        wanted, [entry.label for entry in entries.values()]
+    )
+    if hint and hint not in entries:  # matched a label: suggest its id
+        hint = next(entry_id for entry_id, entry in entries.items() if entry.label == hint)
+    suggestion = f"did you mean {hint}? " if hint else ""
+    raise UsageError(f"unknown {kind} {wanted!r}: {suggestion}"
+                     f"('coach catalog' lists every {kind}).")
+
+
+def builtin_dir() -> Path:
+    """The routines/ folder shipped with the package."""
+    import routines
+
+    return Path(routines.__file__).resolve().parent
+
+
+def library_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.rglob("*.toml") if path.is_file())
+
+
+def load_catalog(user_dir: Path | None = None, *, include_user: bool = True) -> Catalog:
+    """The built-in library, then the person's own files on top (same id replaces)."""
+    catalog = Catalog()
+    with _ParsedCache() as cache:
+        raw = _read_layer(library_files(builtin_dir()), catalog.problems, cache)
+    if include_user:
+        if user_dir is None:
+            from coach.locations import user_routines_dir
+
+            user_dir = user_routines_dir()
+        user_raw = _read_layer(library_files(user_dir), catalog.problems)
+        for kind in _KINDS:
+            raw[kind].update(user_raw[kind])
+    _validate_into(catalog, raw)
+    return catalog
+
+
+def check_file(path: Path) -> list[Problem]:
+    """Problems in one file, checked against the installed library (for `coach catalog --check`)."""
+    problems: list[Problem] = []
+    if not path.is_file():
+        return [Problem(str(path), "", "", "no such file")]
+    base = _read_layer(library_files(builtin_dir()), [])
+    own = _read_layer([path], problems)
+    for kind in _KINDS:
+        base[kind].update(own[kind])
+    checked = Catalog()
+    _validate_into(checked, base)
+    problems.extend(problem for problem in checked.problems if problem.file == str(path))
+    return problems
+
+
+# --- reading -----------------------------------------------------------------------------
+
+class _ParsedCache:
+    """The built-in files parsed once and kept as JSON, which loads far faster than TOML
+    (tomllib is pure Python); an entry is used only while its file is unchanged. The cache
+    is a convenience: when it cannot be read or written, files are parsed as usual."""
+
+    def __init__(self):
+        from coach.locations import cache_dir
+
+        self.path = cache_dir() / f"library-v{SCHEMA_VERSION}.json"
+        self.entries: dict[str, list] = {}
+        self.changed = False
+
+    def __enter__(self) -> _ParsedCache:
+        import json
+
+        try:
+            self.entries = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.changed and exc_info[0] is None:
+            import json
+            import os
+
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                partial = self.path.with_suffix(f".{os.getpid()}.tmp")
+                partial.write_text(json.dumps(self.entries), encoding="utf-8")
+                os.replace(partial, self.path)
+            except OSError:
+                pass
+
+    def load(self, path: Path) -> dict:
+        stat = path.stat()
+        stamp = [stat.st_mtime_ns, stat.st_size]
+        cached = self.entries.get(str(path))
+        if cached and cached[0] == stamp:
+            return cached[1]
+        with path.open("rb") as handle:
+            document = tomllib.load(handle)
+        self.entries[str(path)] = [stamp, document]
+        self.changed = True
+        return document
+
+
+def _parse(path: Path, cache: _ParsedCache | None) -> dict:
+    if cache is not None:
+        return cache.load(path)
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _read_layer(paths: list[Path], problems: list[Problem],
+                cache: _ParsedCache | None = None) -> dict[str, dict[str, tuple]]:
+    """id -> (file, raw table) per kind; a duplicate id within one layer is a problem."""
+    layer: dict[str, dict[str, tuple]] = {kind: {} for kind in _KINDS}
+    for path in paths:
+        name = str(path)
+        try:
+            document = _parse(path, cache)
+        except tomllib.TOMLDecodeError as error:
+            problems.append(Problem(name, "", "", f"is not valid TOML ({error}); fix the syntax"))
+            continue
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(Problem(name, "", "", f"cannot be read ({error})"))
+            continue
+        version = document.get("schema")
+        if version != SCHEMA_VERSION:
+            if isinstance(version, int) and version > SCHEMA_VERSION:
+                message = (f"uses schema {version}, newer than this coach understands "
+                           f"({SCHEMA_VERSION}); update coach")
+            else:
+                message = f"must start with 'schema = {SCHEMA_VERSION}'"
+            problems.append(Problem(name, "", "schema", message))
+            continue
+        for key in document:
+            if key != "schema" and key not in _KINDS:
+                problems.append(Problem(name, "", key, f"unknown table; expected one of "
+                                                     f"{', '.join(_KINDS)}"))
+        for kind in _KINDS:
+            entries = document.get(kind, [])
+            if not isinstance(entries, list):
+                problems.append(Problem(name, "", kind, f"must be an array of tables ([[{kind}]])"))
+                continue
+            for index, entry in enumerate(entries, start=1):
+                if not isinstance(entry, dict):
+                    problems.append(Problem(name, f"{kind} #{index}", "", "must be a table"))
+                    continue
+                entry_id = entry.get("id")
+                if not isinstance(entry_id, str) or not _ID_PATTERN.match(entry_id):
+                    problems.append(Problem(name, f"{kind} #{index}", "id",
+                                            "needs a lower-case id like 'upper-back'"))
+                    continue
+                if entry_id in layer[kind]:
+                    first_file = layer[kind][entry_id][0]
+                    problems.append(Problem(name, entry_id, "id",
+                                            f"duplicate {kind} id (also in {first_file})"))
+                    continue
+                layer[kind][entry_id] = (name, entry)
+    return layer
+
+
+# --- validation --------------------------------------------------------------------------
+
+class _Invalid(Exception):
+    def __init__(self, field_name: str, message: str):
+        super().__init__(message)
+        self.field_name = field_name
+        self.message = message
+
+
+def _validate_into(catalog: Catalog, raw: dict[str, dict[str, tuple]]) -> None:
+    """Turn raw tables into entries, in dependency order; broken entries are left out."""
+    builders = (
+        ("area", catalog.areas, _area),
+        ("tool", catalog.tools, _tool),
+        ("caution", catalog.cautions, _caution),
+        ("target", catalog.targets, _target),
+        ("habit", catalog.habits, _habit),
+    )
+    for kind, into, build in builders:
+        for entry_id, (file_name, table) in raw[kind].items():
+            try:
+                into[entry_id] = build(table, catalog)
+            except _Invalid as invalid:
+                catalog.problems.append(Problem(file_name, entry_id, invalid.field_name,
+                                                invalid.message))
+
+
+def _text(table: dict, key: str, required: bool = True) -> str:
+    value = table.get(key)
+    if value is None:
+        if required:
+            raise _Invalid(key, "is missing")
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise _Invalid(key, "must be non-empty text")
+    return value.strip()
+
+
+def _texts(table: dict, key: str, minimum: int = 0) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip()
+                                              for item in value):
+        raise _Invalid(key, "must be a list of text")
+    if len(value) < minimum:
+        raise _Invalid(key, "is missing" if not value else f"needs at least {minimum}")
+    return tuple(item.strip() for item in value)
+
+
+def _number(table: dict, key: str, low: int, high: int, default: int | None = None) -> int:
+    value = table.get(key, default)
+    if value is None:
+        raise _Invalid(key, "is missing")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _Invalid(key, f"must be a whole number from {low} to {high}")
+    if not low <= value <= high:
+        raise _Invalid(key, f"is {value}; it must be from {low} to {high}")
+    return value
+
+
+def _ids(table: dict, key: str, known: dict, kind: str, minimum: int = 0) -> tuple[str, ...]:
+    ids = _texts(table, key, minimum)
+    for entry_id in ids:
+        if entry_id not in known:
+            hint = closest(entry_id, list(known))
+            suggestion = f" (did you mean {hint}?)" if hint else ""
+            raise _Invalid(key, f"unknown {kind} {entry_id!r}{suggestion}")
+    return ids
+
+
+def _area(table: dict, catalog: Catalog) -> Area:
+    return Area(table["id"], _text(table, "label"), _text(table, "description", required=False),
+                _text(table, "phrase", required=False))
+
+
+def _tool(table: dict, catalog: Catalog) -> Tool:
+    return Tool(table["id"], _text(table, "label"))
+
+
+def _caution(table: dict, catalog: Catalog) -> Caution:
+    urgent = table.get("urgent", False)
+    if not isinstance(urgent, bool):
+        raise _Invalid("urgent", "must be true or false")
+    return Caution(
+        id=table["id"],
+        label=_text(table, "label"),
+        question=_text(table, "question"),
+        meaning=_text(table, "meaning"),
+        advice=_text(table, "advice"),
+        urgent=urgent,
+        sources=_texts(table, "sources"),
+    )
+
+
+def _habit(table: dict, catalog: Catalog) -> Habit:
+    loads = table.get("loads")
+    if not isinstance(loads, dict) or not loads:
+        raise _Invalid("loads", "must map target ids to weights, e.g. upper-trapezius = 0.6")
+    for target_id, weight in loads.items():
+        if target_id not in catalog.targets:
+            hint = closest(target_id, list(catalog.targets))
+            suggestion = f" (did you mean {hint}?)" if hint else ""
+            raise _Invalid(f"loads.{target_id}", f"unknown target{suggestion}")
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 < weight <= 1:
+            raise _Invalid(f"loads.{target_id}", "weight must be a number above 0 and at most 1")
+    return Habit(
+        id=table["id"],
+        label=_text(table, "label"),
+        loads={target_id: float(weight) for target_id, weight in loads.items()},
+        description=_text(table, "description", required=False),
+        why=_text(table, "why", required=False),
+    )
+
+
+def _target(table: dict, catalog: Catalog) -> Target:
+    bilateral = table.get("bilateral")
+    if not isinstance(bilateral, bool):
+        raise _Invalid("bilateral", "must be true or false")
+    dosage = table.get("dosage")
+    if not isinstance(dosage, dict):
+        raise _Invalid("dosage", "is missing (hold_s, release_s, reps)")
+    raw_methods = table.get("method")
+    if not isinstance(raw_methods, list) or not raw_methods:
+        raise _Invalid("method", "needs at least one [[target.method]]")
+    methods = tuple(_method(raw, dosage, catalog, index)
+                    for index, raw in enumerate(raw_methods, start=1))
+    return Target(
+        id=table["id"],
+        name=_text(table, "name"),
+        areas=_ids(table, "areas", catalog.areas, "area", minimum=1),
+        bilateral=bilateral,
+        find=_text(table, "find"),
+        refers=_text(table, "refers"),
+        methods=methods,
+        stretch=_stretch(table.get("stretch")),
+        cautions=_texts(table, "cautions"),
+        avoid_if=_ids(table, "avoid_if", catalog.cautions, "caution"),
+        sources=_texts(table, "sources", minimum=1),
+    )
+
+
+def _method(raw: object, dosage: dict, catalog: Catalog, index: int) -> Method:
+    prefix = f"method #{index}."
+    if not isinstance(raw, dict):
+        raise _Invalid(f"method #{index}", "must be a table")
+    try:
+        tools = _ids(raw, "tools", catalog.tools, "tool", minimum=1)
+        position = _text(raw, "position")
+        if position not in POSITIONS:
+            raise _Invalid("position", f"must be one of {', '.join(POSITIONS)}")
+        technique = _text(raw, "technique")
+        if technique not in TECHNIQUES:
+            raise _Invalid("technique", f"must be one of {', '.join(TECHNIQUES)}")
+        low, high = HOLD_RANGE_S[technique]
+        merged = {**dosage, **{key: raw[key] for key in ("hold_s", "release_s", "reps")
+                               if key in raw}}
+        hold_s = _number(merged, "hold_s", low, high)
+        release_s = _number(merged, "release_s", *RELEASE_RANGE_S)
+        reps = _number(merged, "reps", *REPS_RANGE)
+        if hold_s * reps > MAX_SECONDS_PER_POINT:
+            raise _Invalid("reps", f"{reps} x {hold_s} s is more than "
+                                   f"{MAX_SECONDS_PER_POINT} s on one point")
+        how = _text(raw, "how")
+    except _Invalid as invalid:
+        raise _Invalid(prefix + invalid.field_name, invalid.message) from None
+    return Method(tools, position, technique, how, hold_s, release_s, reps)
+
+
+def _stretch(raw: object) -> StretchSpec | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise _Invalid("stretch", "must be a table")
+    try:
+        position = _text(raw, "position", required=False) or "standing"
+        if position not in POSITIONS:
+            raise _Invalid("position", f"must be one of {', '.join(POSITIONS)}")
+        return StretchSpec(
+            name=_text(raw, "name"),
+            how=_text(raw, "how"),
+            hold_s=_number(raw, "hold_s", *STRETCH_HOLD_RANGE_S),
+            reps=_number(raw, "reps", *STRETCH_REPS_RANGE, default=1),
+            position=position,
+        )
+    except _Invalid as invalid:
+        raise _Invalid("stretch." + invalid.field_name, invalid.message) from None

@@ -1,0 +1,99 @@
+"""`coach today`: today's routine as readable text or JSON."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import click
+
+from coach.cli.common import load_catalog_with_warnings, parse_day, print_json
+from coach.model import MAX_MINUTES, MIN_MINUTES, History, Profile, Routine
+
+
+@click.command()
+@click.option("--date", "day_text", metavar="YYYY-MM-DD", help="Build the routine for this day.")
+@click.option("--minutes", type=click.IntRange(MIN_MINUTES, MAX_MINUTES),
+              help=f"Time you have today ({MIN_MINUTES}-{MAX_MINUTES} minutes).")
+@click.option("--desk", is_flag=True, default=None, help="Only steps you can do seated at a desk.")
+@click.option("--areas", metavar="A,B", help="Problem areas, by id or name (e.g. neck,'Low back').")
+@click.option("--habits", metavar="X,Y", help="Posture habits, e.g. prolonged-sitting,driving.")
+@click.option("--tools", metavar="T,U", help="Tools you own, e.g. ball,hands,wall.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def today(day_text, minutes, desk, areas, habits, tools, as_json) -> None:
+    """Show today's routine: which muscles, how, for how long, and why."""
+    catalog = load_catalog_with_warnings()
+    day = parse_day(day_text) or date.today()
+    changes = {}
+    if areas is not None:
+        changes["areas"] = catalog.resolve_list("area", areas)
+    if habits is not None:
+        changes["habits"] = catalog.resolve_list("habit", habits)
+    if tools is not None:
+        changes["tools"] = catalog.resolve_list("tool", tools)
+    if minutes is not None:
+        changes["minutes"] = minutes
+    if desk:
+        changes["desk_only"] = True
+    profile, history = _saved_profile_and_history(day)
+    if profile is None:
+        profile = Profile()
+        if not {"areas", "habits", "tools"} <= set(changes):
+            click.echo("coach: no saved profile, so this uses a desk-worker default "
+                       "(set yours with 'coach profile set').", err=True)
+    profile = replace(profile, **changes)
+
+    from coach.builder import build_routine
+
+    routine = build_routine(profile, day, history, catalog)
+    if as_json:
+        print_json(routine.to_json())
+    else:
+        click.echo(format_routine(routine, catalog))
+
+
+def _saved_profile_and_history(day: date) -> tuple[Profile | None, History]:
+    """The saved profile and recent pain, or (None, empty) when nothing is saved yet."""
+    from coach.store import Store
+
+    store = Store()
+    profile = store.load_profile()
+    return profile, store.builder_history(day, _local_zone())
+
+
+def _local_zone():
+    from datetime import datetime
+
+    return datetime.now().astimezone().tzinfo
+
+
+def minutes_text(seconds: int) -> str:
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes}:{rest:02d}"
+
+
+def format_routine(routine: Routine, catalog) -> str:
+    from coach.catalog import POSITIONS, TECHNIQUES
+
+    lines = [f"Today, {routine.day.strftime('%A %d %B %Y')}: "
+             f"{minutes_text(routine.total_s)} of your {routine.minutes} minutes", ""]
+    for number, step in enumerate(routine.steps, start=1):
+        side = "" if step.side == "both" else f", {step.side}"
+        tools = " + ".join(catalog.tools[tool].label.lower() if tool in catalog.tools else tool
+                           for tool in step.tools)
+        lines.append(f"{number:>2}. {step.muscle_name}{side}  ({minutes_text(step.seconds)})")
+        lines.append(f"    {tools}, {POSITIONS.get(step.position, step.position)}: "
+                     f"{TECHNIQUES.get(step.technique, step.technique)} {step.hold_s} s "
+                     f"x {step.reps}, release {step.release_s} s")
+        if step.stretch:
+            lines.append(f"    then stretch: {step.stretch.name}, {step.stretch.hold_s} s "
+                         f"x {step.stretch.reps}")
+        lines.append(f"    why: {step.reason}")
+    if not routine.steps:
+        lines.append("No steps today.")
+    for note in routine.notes:
+        lines.append(f"Note: {note}")
+    lines.append("")
+    lines.append("Press to a strong but bearable ache (about 5-7 out of 10), never a wince. "
+                 "Stop and see a clinician if you feel numbness, tingling or sharp, shooting pain.")
+    return "\n".join(lines)

@@ -1,0 +1,34 @@
+"""The core never imports Textual: checked statically (import-linter) and at run time."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_import_linter_contract_holds():
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    result = subprocess.run([str(lint_imports), "--no-cache"], cwd=ROOT, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "The core never imports Textual KEPT" in result.stdout
+
+
+def test_commands_without_the_tui_do_not_load_textual_or_the_scheduler(tmp_path):
+    code = (
+        "import sys\n"
+        "from coach.cli import run\n"
+        "try:\n"
+        "    run(['today', '--json'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('textual', 'apscheduler', 'plotext', 'plyer')\n"
+        "heavy = sorted(m for m in heavy if m in sys.modules)\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={"COACH_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert "HEAVY []" in result.stderr, result.stderr
