@@ -10,24 +10,25 @@ from textual.widgets import Static
 
 HELP_TEXT = """\
 [b]Everywhere[/b]
-  l        log pain now (choose the area, then 0-10)
-  ?        this help              ctrl+p   command palette
+  l  log pain now (area, then 0-10)   ?  this help
+  ctrl+p  command palette
 
 [b]Today[/b]
-  s, Enter start today's routine   m  "I only have N minutes"
-  r        resume today's unfinished session
-  t        trends                 ,  settings          q  quit
+  s, Enter  start today's routine     m  "I only have N minutes"
+  r  resume today's unfinished session
+  t  trends        ,  settings        q  quit
 
 [b]During a session[/b]
-  space    pause / resume         n  skip step         b  back a step
-  +        15 more seconds        q  end the session (what you did is kept)
+  space  pause / resume    n  skip step    b  back a step
+  +  15 more seconds       q  end (what you did is kept)
 
-[b]Pain ratings[/b]  0 = no pain, 10 = worst imaginable; 1-3 mild, 4-6 moderate,
-  7-10 severe. A change of about 2 points or 30% is one you would notice.
-  Press to "good pain", about 5-7 out of 10: wincing means too hard.
+[b]Pain ratings[/b]  0 = no pain, 10 = worst imaginable.
+  1-3 mild, 4-6 moderate, 7-10 severe. A change of about 2 points
+  or 30% is one you would notice. Press to "good pain", about 5-7:
+  wincing means too hard.
 
-[b]Stop and see a clinician[/b] if you get numbness, tingling or weakness,
-  sharp or shooting pain, or pain that is constant or severe.
+[b]Stop and see a clinician[/b] if you get numbness, tingling or
+  weakness, sharp or shooting pain, or pain that is constant or severe.
 
 Esc or ? closes this page."""
 
