@@ -1,0 +1,466 @@
+"""The reminder engine and the two ways it runs: `coach remind run` and hosted by the app.
+
+ReminderEngine.tick() is the whole job: notice a suspend, pick up changed settings and
+finished sessions, ask the planner what is due, send it, record events. Its clocks and
+notifier are injected, so tests step time instead of sleeping.
+
+One runner per user: whoever sends reminders (the foreground runner or the app) holds
+an flock on `reminders.lock` in the data directory, with its pid written inside. The
+lock goes away with the process, so a crash never leaves a stale lock behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from coach import locations
+from coach.errors import CoachError
+from coach.reminders.notifier import BackendState, Notifier
+from coach.reminders.planner import Planner, Reminder
+from coach.reminders.settings import ReminderSettings
+from coach.reminders.sleep import LogindWatcher, SleepDetector
+from coach.reminders.texts import Notice, compose
+
+log = logging.getLogger("coach.reminders")
+
+LOCK_FILE = "reminders.lock"
+STATUS_FILE = "reminders-status.json"
+# A session started this soon after a reminder counts as acting on it.
+ACTED_WINDOW = timedelta(minutes=30)
+# An unfinished session younger than this means the person is busy: no break reminder.
+BUSY_WINDOW = timedelta(hours=1)
+LOG_MAX_BYTES = 512 * 1024
+
+
+def read_settings(store) -> ReminderSettings:
+    return ReminderSettings.from_dict(store.load_settings().get("reminders"))
+
+
+class ReminderEngine:
+    def __init__(
+        self,
+        store,
+        notifier: Notifier,
+        clock: Callable[[], datetime] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        minute: timedelta = timedelta(minutes=1),
+        on_reminder: Callable[[Notice], None] | None = None,
+    ):
+        self.store = store
+        self.notifier = notifier
+        self.monotonic = monotonic
+        self.on_reminder = on_reminder
+        self._raw_settings = store.load_settings().get("reminders")
+        self.settings = ReminderSettings.from_dict(self._raw_settings)
+        self.zone = self.settings.zone()
+        self.clock = clock or (lambda: datetime.now(self.zone))
+        now = self.clock()
+        self.planner = Planner(self.settings, self.zone, now, minute)
+        self.sleep = SleepDetector()
+        self.sleep.check(now, self.monotonic())
+        self.backend: BackendState = notifier.check()
+        self.last_notice: Notice | None = None
+        self._acted_on: set[str] = set()  # "kind@due" of reminders already marked acted
+        self._sessions_seen: set[str] = set()
+        self._status: dict | None = None
+        self.status_path: Path | None = None  # where to publish status (set by the runner)
+        self._pick_up_sessions(now, first=True)
+
+    # --- the job ------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Everything one wake-up does; never raises (a runner must outlive any one failure)."""
+        try:
+            now = self.clock()
+            gap = self.sleep.check(now, self.monotonic())
+            if gap is not None:
+                log.info("the computer slept from about %s to %s", _clock(gap[0]), _clock(gap[1]))
+                for reminder, reason in self.planner.woke(*gap):
+                    self._record_skip(reminder, reason, now)
+            self._reload_settings(now)
+            self._pick_up_sessions(now)
+            decision = self.planner.due(now)
+            for reminder, reason in decision.skipped:
+                self._record_skip(reminder, reason, now)
+            if decision.send is not None:
+                self._deliver(decision.send, now)
+            self._publish_status(now)
+        except Exception:
+            log.exception("a reminder check failed; trying again at the next one")
+
+    def next_time(self, now: datetime) -> datetime | None:
+        return self.planner.next_time(now)
+
+    def on_sleep_signal(self, going_to_sleep: bool) -> None:
+        log.info("logind: %s", "going to sleep" if going_to_sleep else "woke up")
+
+    # --- pieces of a tick ---------------------------------------------------------------
+
+    def _reload_settings(self, now: datetime) -> None:
+        raw = self.store.load_settings().get("reminders")
+        if raw == self._raw_settings:
+            return
+        self._raw_settings = raw
+        try:
+            settings = ReminderSettings.from_dict(raw)
+        except CoachError as error:
+            log.warning("the saved reminder settings are not valid (%s); keeping the previous ones",
+                        error)
+            return
+        self.settings = settings
+        zone = settings.zone()
+        if zone != self.zone:
+            self.zone = self.planner.zone = zone
+        self.planner.update_settings(settings, now)
+        log.info("settings changed: %s", json.dumps(settings.to_dict()))
+
+    def _pick_up_sessions(self, now: datetime, first: bool = False) -> None:
+        for session in self.store.sessions(since=now - timedelta(days=1)):
+            if session.finished_at is None:
+                if session.status == "in-progress" and now - session.started_at < BUSY_WINDOW:
+                    self.planner.session_finished(now, 0)  # busy in a session: not a break yet
+                continue
+            if session.id in self._sessions_seen:
+                continue
+            self._sessions_seen.add(session.id)
+            self.planner.session_finished(session.finished_at, session.planned_s)
+            if not first:
+                self._maybe_acted(session)
+
+    def _maybe_acted(self, session) -> None:
+        notice = self.last_notice
+        if notice is None or _key(notice) in self._acted_on:
+            return
+        if notice.at - timedelta(minutes=1) <= session.started_at <= notice.at + ACTED_WINDOW:
+            self._acted_on.add(_key(notice))
+            record_event(self.store, "acted", session.started_at, notice, via="session",
+                         session_id=session.id)
+
+    def _deliver(self, reminder: Reminder, now: datetime) -> None:
+        notice = compose(self.store, reminder, now, self.zone)
+        try:
+            delivered = self.notifier.send(notice.title, notice.body)
+        except Exception as error:
+            log.warning("the notification could not be sent: %s: %s", type(error).__name__, error)
+            delivered = False
+        if not delivered or not self.backend.ok:
+            self._note_backend(self.notifier.check())
+        record_event(self.store, "sent", now, notice, delivered=delivered)
+        outcome = "sent" if delivered else f"recorded, not shown ({self.backend.reason})"
+        log.info("%s reminder %s%s", notice.kind, outcome,
+                 f"; snoozed {notice.snoozes} times" if notice.snoozes else "")
+        self.last_notice = notice
+        if self.on_reminder is not None:
+            try:
+                self.on_reminder(notice)
+            except Exception:
+                log.exception("the app could not show a reminder")
+
+    def _note_backend(self, state: BackendState) -> None:
+        if state.ok != self.backend.ok:
+            if state.ok:
+                log.info("notifications work again (%s)", state.name)
+            else:
+                log.warning("notifications cannot be shown: %s", state.reason)
+        self.backend = state
+
+    def _record_skip(self, reminder: Reminder, reason: str, now: datetime) -> None:
+        self.store.add_event("skipped", now, reminder=reminder.kind, due=reminder.due.isoformat(),
+                             snoozes=reminder.snoozes, by="planner", reason=reason)
+        log.info("%s reminder due %s skipped: %s", reminder.kind, _clock(reminder.due), reason)
+
+    def status(self, now: datetime) -> dict:
+        return {
+            "runner_pid": os.getpid(),
+            "backend": self.backend.name,
+            "backend_ok": self.backend.ok,
+            "reason": self.backend.reason,
+            "next": [{"kind": reminder.kind, "at": reminder.due.isoformat(),
+                      **({"snoozes": reminder.snoozes} if reminder.snoozes else {})}
+                     for reminder in self.planner.upcoming(now)],
+            "paused_until": (self.settings.paused_until.isoformat()
+                             if self.settings.is_paused(now) else None),
+        }
+
+    def _publish_status(self, now: datetime) -> None:
+        if self.status_path is None:
+            return
+        status = self.status(now)
+        if status == self._status:
+            return
+        self._status = status
+        _write_atomically(self.status_path, {**status, "updated_at": now.isoformat()})
+
+
+def record_event(store, kind: str, at: datetime, notice: Notice, **data) -> None:
+    """Record what happened to a reminder ("sent", "snoozed", "skipped", "acted")."""
+    store.add_event(kind, at, reminder=notice.kind, due=notice.due.isoformat(),
+                    snoozes=notice.snoozes, **({"area": notice.area} if notice.area else {}),
+                    **data)
+
+
+def _key(notice: Notice) -> str:
+    return f"{notice.kind}@{notice.due.isoformat()}"
+
+
+def _clock(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+def _write_atomically(path: Path, data: dict) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(data, indent=2))
+    os.replace(temporary, path)
+
+
+# --- one runner per user ----------------------------------------------------------------
+
+
+class RunnerLock:
+    """An flock held for as long as this process sends reminders."""
+
+    def __init__(self, directory: Path):
+        self.path = directory / LOCK_FILE
+        self._handle = None
+
+    def acquire(self, mode: str) -> None:
+        """Take the lock or raise CoachError naming the process that holds it."""
+        handle = open(self.path, "a+")  # noqa: SIM115 - held open for the process's lifetime
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            owner = lock_owner(self.path.parent)
+            who = f"process {owner['pid']} ({owner['mode']})" if owner else "another process"
+            raise CoachError(
+                f"reminders already run in {who}; stop it first, or leave it running."
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(json.dumps({"pid": os.getpid(), "mode": mode}))
+        handle.flush()
+        self._handle = handle
+
+    def release(self) -> None:
+        if self._handle is not None:
+            with contextlib.suppress(OSError):
+                self._handle.seek(0)
+                self._handle.truncate()
+            self._handle.close()  # closing drops the flock
+            self._handle = None
+
+
+def lock_owner(directory: Path) -> dict | None:
+    """{"pid", "mode"} of the process sending reminders, or None when there is none."""
+    path = directory / LOCK_FILE
+    if not path.exists():
+        return None
+    with open(path) as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            try:
+                return json.loads(handle.read() or "{}") or {"pid": None, "mode": "unknown"}
+            except ValueError:
+                return {"pid": None, "mode": "unknown"}
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return None
+
+
+# --- logging ----------------------------------------------------------------------------
+
+
+def _log_to_file() -> logging.Handler:
+    from logging.handlers import RotatingFileHandler
+
+    handler = RotatingFileHandler(locations.log_file(), maxBytes=LOG_MAX_BYTES, backupCount=2,
+                                  encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for name in ("coach.reminders", "apscheduler"):
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        logger.propagate = False  # never onto the terminal (the app draws there)
+    log.setLevel(logging.INFO)
+    return handler
+
+
+def _stop_logging(handler: logging.Handler) -> None:
+    for name in ("coach.reminders", "apscheduler"):
+        logging.getLogger(name).removeHandler(handler)
+    handler.close()
+
+
+# --- `coach remind run` -----------------------------------------------------------------
+
+
+def run_foreground(store=None, *, notifier: Notifier | None = None, tick_s: float = 60.0,
+                   minute: timedelta = timedelta(minutes=1), say=print) -> None:
+    """Send reminders until SIGINT or SIGTERM. One per user: a second one raises CoachError."""
+    from coach.reminders.notifier import PlyerNotifier
+    from coach.reminders.scheduler import ReminderScheduler
+
+    if store is None:
+        from coach.store import Store
+
+        store = Store()
+    directory = Path(store.directory)
+    lock = RunnerLock(directory)
+    lock.acquire("coach remind run")
+    handler = _log_to_file()
+    logind = None
+    try:
+        engine = ReminderEngine(store, notifier or PlyerNotifier(), minute=minute)
+        engine.status_path = directory / STATUS_FILE
+        scheduler = ReminderScheduler(engine.tick, engine.next_time, engine.zone, blocking=True,
+                                      tick_s=tick_s)
+
+        def stop(signum, _frame):
+            log.info("stopping on %s", signal.Signals(signum).name)
+            scheduler.stop()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+
+        def on_sleep(going_to_sleep: bool) -> None:
+            engine.on_sleep_signal(going_to_sleep)
+            if not going_to_sleep:
+                scheduler.run_soon()
+
+        logind = LogindWatcher(on_sleep)
+        logind.start()
+        log.info("runner started (pid %d, notifications: %s)", os.getpid(), engine.backend.name)
+        say(f"coach: reminders are running (pid {os.getpid()}); log: {locations.log_file()}. "
+            "Stop with Ctrl+C.")
+        if not engine.backend.ok:
+            log.warning("notifications cannot be shown: %s", engine.backend.reason)
+            print(f"coach: notifications cannot be shown: {engine.backend.reason}. Reminders are "
+                  "still recorded and shown in the app; 'coach remind status' tells when this "
+                  "changes.", file=sys.stderr, flush=True)
+        scheduler.start()
+        log.info("runner stopped")
+    finally:
+        if logind is not None:
+            logind.stop()
+        with contextlib.suppress(OSError):
+            (directory / STATUS_FILE).unlink()
+        lock.release()
+        _stop_logging(handler)
+
+
+# --- hosted by the app ------------------------------------------------------------------
+
+
+@dataclass
+class HostedHandle:
+    """What start_hosted returns; `hosting` is False when a separate runner sends reminders."""
+
+    hosting: bool
+    engine: ReminderEngine | None = None
+    _scheduler: object = None
+    _lock: RunnerLock | None = None
+    _logind: LogindWatcher | None = None
+    _handler: logging.Handler | None = None
+    _stopped: bool = False
+
+    def refresh(self) -> None:
+        """Look again now, e.g. right after the app changed the reminder settings."""
+        if self._scheduler is not None:
+            self._scheduler.run_soon()
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        if self._logind is not None:
+            self._logind.stop()
+        if self._scheduler is not None:
+            self._scheduler.stop()
+        if self._lock is not None:
+            with contextlib.suppress(OSError):
+                (self._lock.path.parent / STATUS_FILE).unlink()
+            self._lock.release()
+        if self._handler is not None:
+            _stop_logging(self._handler)
+
+
+def start_hosted(store, on_reminder: Callable[[Notice], None], *,
+                 notifier: Notifier | None = None, tick_s: float = 60.0) -> HostedHandle:
+    """Run the scheduler in a background thread while the app is open, unless a runner does.
+
+    on_reminder(notice) is called from the scheduler's thread for every reminder sent
+    (notice.kind, .title, .body, .area, .due); the app should hand it to its own thread.
+    """
+    from coach.reminders.notifier import PlyerNotifier
+    from coach.reminders.scheduler import ReminderScheduler
+
+    directory = Path(store.directory)
+    lock = RunnerLock(directory)
+    try:
+        lock.acquire("the coach app")
+    except CoachError:
+        return HostedHandle(hosting=False)
+    handler = _log_to_file()
+    try:
+        engine = ReminderEngine(store, notifier or PlyerNotifier(), on_reminder=on_reminder)
+        engine.status_path = directory / STATUS_FILE
+        scheduler = ReminderScheduler(engine.tick, engine.next_time, engine.zone, blocking=False,
+                                      tick_s=tick_s)
+        scheduler.start()
+    except BaseException:
+        lock.release()
+        _stop_logging(handler)
+        raise
+    logind = LogindWatcher(lambda asleep: None if asleep else scheduler.run_soon())
+    logind.start()
+    log.info("the app hosts the reminders (pid %d)", os.getpid())
+    return HostedHandle(True, engine, scheduler, lock, logind, handler)
+
+
+# --- `coach remind status` --------------------------------------------------------------
+
+
+def status(store, notifier: Notifier | None = None, now: datetime | None = None) -> dict:
+    """Who sends reminders, whether notifications can be shown, and what comes next."""
+    directory = Path(store.directory)
+    owner = lock_owner(directory)
+    settings = read_settings(store)
+    zone = settings.zone()
+    now = now or datetime.now(zone)
+    if owner is not None:
+        try:
+            published = json.loads((directory / STATUS_FILE).read_text())
+        except (OSError, ValueError):
+            published = None
+        if published is not None and published.get("runner_pid") == owner.get("pid"):
+            published.pop("updated_at", None)
+            return {**published, "runner_mode": owner.get("mode")}
+    if notifier is None:
+        from coach.reminders.notifier import PlyerNotifier
+
+        notifier = PlyerNotifier()
+    backend = notifier.check()
+    planner = Planner(settings, zone, now)
+    for session in store.sessions(since=now - timedelta(days=1)):
+        if session.finished_at is not None:
+            planner.session_finished(session.finished_at, session.planned_s)
+    return {
+        "runner_pid": owner.get("pid") if owner else None,
+        "runner_mode": owner.get("mode") if owner else None,
+        "backend": backend.name,
+        "backend_ok": backend.ok,
+        "reason": backend.reason,
+        "next": [{"kind": reminder.kind, "at": reminder.due.isoformat()}
+                 for reminder in planner.upcoming(now)],
+        "paused_until": settings.paused_until.isoformat() if settings.is_paused(now) else None,
+    }
