@@ -248,3 +248,24 @@ def test_offsets_other_than_whole_hours_survive(store):
     given = Rating("jaw", 2, "check-in", datetime(2026, 11, 20, 7, tzinfo=kathmandu))
     stored = store.add_rating(given)
     assert store.ratings()[0].at.utcoffset() == stored.at.utcoffset()
+
+
+def test_doctor_rebuilds_from_the_backup_plus_what_still_reads(tmp_path):
+    clock = SteppedClock(at(2026, 11, 20))
+    store = Store(tmp_path / "data", clock=clock)
+    store.add_rating(Rating("neck", 1, "check-in", at(2026, 11, 1), note="in backup only"))
+    clock.now = at(2026, 11, 21)  # the backup of the 21st holds the first rating
+    store.add_rating(Rating("neck", 2, "check-in", at(2026, 11, 2), note="salvaged"))
+    month = store.directory / "ratings" / "2026-11.json"
+    lines = month.read_text().splitlines()
+    # the first record is torn, the second still reads
+    month.write_text("\n".join([lines[0], lines[1], lines[2][:30], lines[3], "}"]))
+    with pytest.raises(StoreError):
+        store.ratings()
+    findings = store.doctor()
+    rebuilt = [finding for finding in findings if "rebuilt" in finding.message]
+    assert len(rebuilt) == 1 and rebuilt[0].level == "fixed"
+    assert "the backup of 2026-11-21" in rebuilt[0].message
+    assert sorted(rating.note for rating in store.ratings()) == ["in backup only", "salvaged"]
+    assert len(os.listdir(store.directory / "damaged")) == 1
+    assert not [name for name in os.listdir(month.parent) if ".corrupt-" in name]
