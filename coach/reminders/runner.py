@@ -186,7 +186,7 @@ class ReminderEngine:
             "backend": self.backend.name,
             "backend_ok": self.backend.ok,
             "reason": self.backend.reason,
-            "next": [{"kind": reminder.kind, "at": reminder.due.isoformat(),
+            "next": [{"kind": reminder.kind, "at": reminder.due.astimezone(self.zone).isoformat(),
                       **({"snoozes": reminder.snoozes} if reminder.snoozes else {})}
                      for reminder in self.planner.upcoming(now)],
             "paused_until": (self.settings.paused_until.isoformat()
@@ -460,7 +460,7 @@ def status(store, notifier: Notifier | None = None, now: datetime | None = None)
         "backend": backend.name,
         "backend_ok": backend.ok,
         "reason": backend.reason,
-        "next": [{"kind": reminder.kind, "at": reminder.due.isoformat()}
+        "next": [{"kind": reminder.kind, "at": reminder.due.astimezone(zone).isoformat()}
                  for reminder in planner.upcoming(now)],
         "paused_until": settings.paused_until.isoformat() if settings.is_paused(now) else None,
     }

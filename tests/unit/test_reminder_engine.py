@@ -1,0 +1,187 @@
+"""The reminder engine (what one scheduler wake-up does) against a real store, on fake clocks."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from coach.model import Profile
+from coach.reminders.notifier import BackendState
+from coach.reminders.runner import ReminderEngine
+from coach.store import Rating, SessionRecord, Store
+
+LONDON = ZoneInfo("Europe/London")
+MONDAY_0900 = datetime(2025, 6, 2, 9, 0, tzinfo=LONDON)
+
+
+class FakeNotifier:
+    def __init__(self, ok: bool = True):
+        self.ok = ok
+        self.shown: list[tuple[str, str]] = []
+        self.fail_with: Exception | None = None
+
+    def check(self) -> BackendState:
+        return BackendState("fake", self.ok, "" if self.ok else "no notification service here")
+
+    def send(self, title: str, body: str, timeout_s: int = 30) -> bool:
+        if self.fail_with is not None:
+            raise self.fail_with
+        if not self.ok:
+            return False
+        self.shown.append((title, body))
+        return True
+
+
+class Clocks:
+    """Wall clock and monotonic clock; a suspend moves only the wall clock."""
+
+    def __init__(self, start: datetime):
+        self.wall = start.astimezone(UTC)
+        self.mono = 1000.0
+
+    def awake(self, **length):
+        step = timedelta(**length)
+        self.wall += step
+        self.mono += step.total_seconds()
+
+    def asleep(self, **length):
+        self.wall += timedelta(**length)
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = Store(tmp_path / "data")
+    store.update_settings(lambda settings: {**settings,
+                                            "reminders": {"timezone": "Europe/London"}})
+    return store
+
+
+def make_engine(store, notifier, clocks, **options):
+    return ReminderEngine(store, notifier, clock=lambda: clocks.wall,
+                          monotonic=lambda: clocks.mono, **options)
+
+
+def run_until(engine, clocks, end: datetime):
+    """Tick the way the scheduler does: at the planner's next moment or a minute on."""
+    end = end.astimezone(UTC)
+    while clocks.wall < end:
+        engine.tick()
+        planned = engine.next_time(clocks.wall)
+        step = min(planned - clocks.wall, timedelta(minutes=1)) if planned else timedelta(minutes=1)
+        clocks.awake(seconds=step.total_seconds())
+
+
+def sent_events(store):
+    return [event for event in store.events() if event["kind"] == "sent"]
+
+
+def test_a_break_is_shown_and_recorded_with_a_micro_routine_for_the_worst_area(store):
+    store.save_profile(Profile(areas=("neck", "low-back"), tools=("ball", "hands", "wall")))
+    earlier = MONDAY_0900 - timedelta(hours=1)
+    store.add_rating(Rating(area="neck", rating=3, phase="check-in", at=earlier))
+    store.add_rating(Rating(area="low-back", rating=7, phase="check-in", at=earlier))
+    clocks, notifier, seen = Clocks(MONDAY_0900), FakeNotifier(), []
+    engine = make_engine(store, notifier, clocks, on_reminder=seen.append)
+    run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=31))
+
+    assert len(notifier.shown) == 1
+    title, body = notifier.shown[0]
+    assert "break" in title
+    assert "low back" in body.lower() and "seated" in body
+    assert "cure" not in body.lower()
+    [event] = sent_events(store)
+    assert event["reminder"] == "break" and event["delivered"] is True
+    assert event["area"] == "low-back"
+    assert datetime.fromisoformat(event["at"]) == MONDAY_0900 + timedelta(minutes=30)
+    assert [notice.area for notice in seen] == ["low-back"]
+
+    # the neck is now the worst (latest ratings count, not the week's)
+    store.add_rating(Rating(area="neck", rating=8, phase="check-in",
+                            at=MONDAY_0900 + timedelta(minutes=40)))
+    run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=61))
+    assert "neck" in notifier.shown[-1][1].lower()
+
+
+def test_no_ratings_means_a_plain_movement_break(store):
+    clocks, notifier = Clocks(MONDAY_0900), FakeNotifier()
+    engine = make_engine(store, notifier, clocks)
+    run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=31))
+    assert notifier.shown[0][1].startswith("Stand up")
+
+
+def test_without_a_notification_service_reminders_are_still_recorded_and_given_to_the_app(store):
+    clocks, notifier, seen = Clocks(MONDAY_0900), FakeNotifier(ok=False), []
+    engine = make_engine(store, notifier, clocks, on_reminder=seen.append)
+    assert engine.backend.ok is False
+    run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=61))
+    assert [event["delivered"] for event in sent_events(store)] == [False, False]
+    assert len(seen) == 2
+    assert engine.status(clocks.wall)["reason"] == "no notification service here"
+    notifier.ok = True  # the service came back
+    run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=91))
+    assert sent_events(store)[-1]["delivered"] is True
+    assert engine.backend.ok is True
+
+
+def test_a_crashing_notifier_does_not_stop_the_engine(store):
+    clocks, notifier = Clocks(MONDAY_0900), FakeNotifier()
+    notifier.fail_with = OSError("notify-send vanished")
+    engine = make_engine(store, notifier, clocks)
+    run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=31))
+    assert [event["delivered"] for event in sent_events(store)] == [False]
+    notifier.fail_with = None
+    run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=61))
+    assert len(notifier.shown) == 1
+
+
+def test_settings_changed_by_another_process_apply_at_the_next_tick(store):
+    clocks, notifier = Clocks(MONDAY_0900), FakeNotifier()
+    engine = make_engine(store, notifier, clocks)
+    run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=10))
+    until = (MONDAY_0900 + timedelta(hours=2)).isoformat()
+    store.update_settings(lambda settings: {
+        **settings, "reminders": {**settings["reminders"], "paused_until": until}})
+    run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=11))
+    assert engine.status(clocks.wall)["paused_until"] is not None
+    run_until(engine, clocks, MONDAY_0900 + timedelta(hours=2))
+    assert notifier.shown == []
+    # a broken value (hand-edited) keeps the previous settings instead of stopping reminders
+    store.update_settings(lambda settings: {
+        **settings, "reminders": {**settings["reminders"], "break_interval_min": 2}})
+    run_until(engine, clocks, MONDAY_0900 + timedelta(hours=2, minutes=31))
+    assert len(notifier.shown) == 1
+
+
+def test_after_a_three_hour_suspend_no_burst_and_no_break_straight_away(store):
+    clocks, notifier = Clocks(MONDAY_0900), FakeNotifier()
+    engine = make_engine(store, notifier, clocks)
+    run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=65))
+    assert len(notifier.shown) == 2  # 09:30, 10:00
+    clocks.asleep(hours=3)  # 10:05 -> 13:05: the monotonic clock stood still
+    engine.tick()
+    assert len(notifier.shown) == 3
+    assert "routine" in notifier.shown[-1][0]  # the 12:30 routine reminder, once
+    run_until(engine, clocks, MONDAY_0900 + timedelta(hours=4, minutes=34))
+    assert len(notifier.shown) == 3  # nothing within 30 minutes of waking
+    run_until(engine, clocks, MONDAY_0900 + timedelta(hours=4, minutes=36))
+    assert len(notifier.shown) == 4
+
+
+def test_a_finished_session_resets_the_break_timer_and_counts_as_acting(store):
+    clocks, notifier = Clocks(MONDAY_0900), FakeNotifier()
+    engine = make_engine(store, notifier, clocks)
+    run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=32))
+    assert len(notifier.shown) == 1
+    started = MONDAY_0900 + timedelta(minutes=33)
+    store.save_session(SessionRecord(
+        id="s1", day=started.date(), started_at=started,
+        finished_at=started + timedelta(minutes=2), planned_s=120, done_s=120,
+        status="finished"))
+    run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=64))
+    assert len(notifier.shown) == 1  # the break that was due at 10:00 waits until 10:05
+    run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=66))
+    assert len(notifier.shown) == 2
+    acted = [event for event in store.events() if event["kind"] == "acted"]
+    assert [(event["reminder"], event["session_id"]) for event in acted] == [("break", "s1")]
