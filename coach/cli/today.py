@@ -77,11 +77,21 @@ def format_routine(routine: Routine, catalog) -> str:
 
     lines = [f"Today, {routine.day.strftime('%A %d %B %Y')}: "
              f"{minutes_text(routine.total_s)} of your {routine.minutes} minutes", ""]
-    for number, step in enumerate(routine.steps, start=1):
-        side = "" if step.side == "both" else f", {step.side}"
+    # A bilateral muscle is two steps with the same dose: show it once, "left, then right".
+    entries: list[list] = []
+    for step in routine.steps:
+        if step.side == "right" and entries and entries[-1][0].muscle == step.muscle:
+            entries[-1].append(step)
+        else:
+            entries.append([step])
+    for number, sides in enumerate(entries, start=1):
+        step = sides[0]
+        side = {1: "" if step.side == "both" else f", {step.side}", 2: ", left then right"}[
+            len(sides)]
+        seconds = sum(each.seconds for each in sides)
         tools = " + ".join(catalog.tools[tool].label.lower() if tool in catalog.tools else tool
                            for tool in step.tools)
-        lines.append(f"{number:>2}. {step.muscle_name}{side}  ({minutes_text(step.seconds)})")
+        lines.append(f"{number:>2}. {step.muscle_name}{side}  ({minutes_text(seconds)})")
         lines.append(f"    {tools}, {POSITIONS.get(step.position, step.position)}: "
                      f"{TECHNIQUES.get(step.technique, step.technique)} {step.hold_s} s "
                      f"x {step.reps}, release {step.release_s} s")
@@ -89,6 +99,8 @@ def format_routine(routine: Routine, catalog) -> str:
             lines.append(f"    then stretch: {step.stretch.name}, {step.stretch.hold_s} s "
                          f"x {step.stretch.reps}")
         lines.append(f"    why: {step.reason}")
+        for caution in step.cautions:
+            lines.append(f"    careful: {caution}")
     if not routine.steps:
         lines.append("No steps today.")
     for note in routine.notes:
