@@ -201,10 +201,12 @@ def test_a_jittery_clock_ends_within_one_redraw_interval_of_plan(seed, interval,
     now = 1000.0 + jitter.random()
     started = now
     clock.start(now)
+    gap = interval
     while not clock.finished:
-        now += interval * jitter.uniform(0.5, 1.5) if jitter.random() < 0.9 else interval
+        gap = interval * jitter.uniform(0.5, 1.5) if jitter.random() < 0.9 else interval
+        now += gap
         clock.advance(now)
     planned_end = started + routine.total_s
-    assert abs(clock.finished_at - planned_end) < 1e-6
-    assert 0 <= now - planned_end <= interval * 1.5
+    assert abs(clock.finished_at - planned_end) < 1e-6  # the plan never drifts
+    assert 0 <= now - planned_end <= gap  # noticed by the first redraw tick after it
     assert abs(clock.done_s(now) - routine.total_s) < 1e-6

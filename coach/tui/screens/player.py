@@ -123,6 +123,8 @@ class PlayerScreen(Screen):
         self.session = SessionClock(self.timeline, start_step=start_step,
                                     stops=self._stops(start_step))
         self._flash_until: float | None = None
+        self._wake_timer = None  # a one-shot timer at the running phase's deadline
+        self._wake_for: tuple | None = None
         self._dialog_open = False
         self._ended = False
 
@@ -165,7 +167,28 @@ class PlayerScreen(Screen):
             self._at_boundary()
         self.redraw(now)
 
+    def _wake_at_deadline(self, now: float) -> None:
+        """Tick right at the running phase's deadline too, so the bell is on time.
+
+        The regular redraw interval alone would notice a phase end up to one interval
+        late; this only schedules a redraw, the time still comes from the clock.
+        """
+        session = self.session
+        running = (session.countdown is not None and not session.finished
+                   and not session.countdown.paused)
+        wanted = (session.phase_index, session.countdown.deadline) if running else None
+        if wanted == self._wake_for:
+            return
+        if self._wake_timer is not None:
+            self._wake_timer.stop()
+            self._wake_timer = None
+        self._wake_for = wanted
+        if wanted is not None:
+            delay = max(0.0, session.remaining(now)) + 0.002
+            self._wake_timer = self.set_timer(delay, self.tick, name="phase-deadline")
+
     def redraw(self, now: float) -> None:
+        self._wake_at_deadline(now)
         if self._flash_until is not None and now >= self._flash_until:
             self._flash_until = None
         countdown = self.query_one(PhaseCountdown)
