@@ -22,10 +22,11 @@ PRESS_LABELS = {
     "rolling": "Roll slowly",
     "short-strokes": "Short strokes",
 }
+# Short cues that never contradict a step's own "how" (which names the pressure to use).
 PRESS_CUES = {
-    "sustained-pressure": "Lean in until it is tolerably tender (about 7/10) and breathe slowly.",
-    "rolling": "Roll slowly over the area, a few seconds per pass; pause on tender spots.",
-    "short-strokes": "Short, repeated strokes over the spot, firm but not wincing.",
+    "sustained-pressure": "Hold steady pressure and breathe slowly; ease off if you wince.",
+    "rolling": "Roll slowly, a few seconds per pass; pause on tender spots.",
+    "short-strokes": "Short, repeated strokes over the spot; firm, never wincing.",
 }
 
 

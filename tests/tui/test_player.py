@@ -349,3 +349,33 @@ def test_player_snapshot(snap_compare, tmp_path, size):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=into_the_first_press)
+
+
+@sync
+async def test_an_empty_routine_leaves_no_session_behind(store):
+    empty = Routine(day=date(2025, 3, 3), minutes=10, steps=())
+    app = PlayerApp(store, FakeClock(), routine=empty)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert not isinstance(app.screen, PlayerScreen)
+    assert app.results == [None]
+    assert store.sessions() == []
+
+
+@sync
+async def test_resuming_a_session_with_every_step_done_finishes_it(store):
+    done = SessionRecord(
+        id="all-done", day=ROUTINE.day, started_at=WALL_START, finished_at=None,
+        planned_s=ROUTINE.total_s, done_s=ROUTINE.total_s,
+        steps=[{"muscle": step.muscle, "area": step.area, "side": step.side, "tool": step.tool,
+                "technique": step.technique, "seconds": step.seconds, "completed": True}
+               for step in ROUTINE.steps],
+        status="in-progress")
+    app = PlayerApp(store, FakeClock(), resume=done)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await rate(pilot, None)  # the last area's "after" is still due
+        await pilot.pause()
+        assert not isinstance(app.screen, PlayerScreen)
+    [session] = store.sessions()
+    assert (session.id, session.status, session.done_s) == ("all-done", "finished",
+                                                             ROUTINE.total_s)

@@ -45,6 +45,7 @@ class PlayerScreen(Screen):
     PlayerScreen #player-body {
         height: 1fr;
         overflow-y: auto;
+        align-vertical: middle;
     }
     PlayerScreen #player-where {
         color: $text-muted;
@@ -145,6 +146,11 @@ class PlayerScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        if not self.routine.steps:  # nothing to do: leave no empty session behind
+            self._ended = True
+            self.notify("Today's routine has no steps.", severity="warning")
+            self.dismiss(None)
+            return
         now = self.clock()
         self.session.start(now)
         self._save()
