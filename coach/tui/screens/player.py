@@ -72,7 +72,7 @@ class PlayerScreen(Screen):
         Binding("space", "toggle_pause", "Pause"),
         Binding("n", "skip_step", "Skip"),
         Binding("b", "back_step", "Back"),
-        Binding("plus,equals_sign", "add_time", f"Add {ADD_SECONDS} s", key_display="+"),
+        Binding("plus,equals_sign", "add_time", f"{ADD_SECONDS} s", key_display="+"),
         Binding("q", "end_session", "End"),
         Binding("m", "toggle_bell", "Bell"),
         Binding("f", "toggle_flash", "Flash on/off", show=False),
@@ -143,7 +143,7 @@ class PlayerScreen(Screen):
                 yield TimedProgress("Step", id="player-step-progress")
                 yield TimedProgress("Session", id="player-session-progress")
             yield Static("", id="player-next", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if not self.routine.steps:  # nothing to do: leave no empty session behind
