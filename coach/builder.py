@@ -86,11 +86,12 @@ def build_routine(
     order = sorted(options_by_area, key=lambda area: -pain[area])  # stable: profile order on ties
 
     today_areas = _areas_for_today(order, options_by_area, pain, budget, day, catalog, notes)
-    seconds = _share_time(today_areas, options_by_area, pain, budget)
+    pools = _share_muscles(today_areas, options_by_area)
+    seconds = _share_time(today_areas, pools, pain, budget)
 
     steps: list[Step] = []
     for area in today_areas:
-        chosen = _rotate(options_by_area[area], day, seconds[area])
+        chosen = _rotate(pools[area], day, seconds[area])
         doses = _dose_area(chosen, seconds[area])
         steps.extend(_steps_for(area, chosen, doses, profile, history, catalog))
     steps = _keep_pain_order(steps, today_areas, pain)
@@ -107,8 +108,10 @@ def capacity_s(profile: Profile, catalog: Catalog, history: History) -> int:
     full dose, when no area gets more time than a more painful one; a budget above this
     cannot be filled honestly."""
     options_by_area = _candidates(profile, catalog, [])
-    most = {area: _area_max_s(options) for area, options in options_by_area.items()}
     pain = {area: float(history.pain.get(area, 0.0)) for area in options_by_area}
+    pools = _share_muscles(sorted(options_by_area, key=lambda area: -pain[area]),
+                           options_by_area)
+    most = {area: _area_max_s(options) for area, options in pools.items()}
     return sum(
         min([most[area]] + [most[other] for other in most if pain[other] > pain[area]])
         for area in most
@@ -176,9 +179,12 @@ def _area_max_s(options: list[_Option]) -> int:
 def _areas_for_today(order, options_by_area, pain, budget, day, catalog, notes) -> list[str]:
     """All areas if they fit; else the most painful daily and the rest every other day."""
     limit = budget * (1 + BUDGET_TOLERANCE)
-    minimum = {area: _area_min_s(options_by_area[area]) for area in order}
+    rank = {area: index for index, area in enumerate(order)}
 
     def fits(areas) -> bool:
+        areas = sorted(areas, key=rank.__getitem__)
+        pools = _share_muscles(areas, options_by_area)
+        minimum = {area: _area_min_s(pools[area]) for area in areas}
         # A more painful area never gets less time than a less painful one, so its
         # least time is the largest minimum among the less painful areas too.
         total, floor = 0, 0
@@ -210,6 +216,29 @@ def _areas_for_today(order, options_by_area, pain, budget, day, catalog, notes) 
     notes.append("There is not time to cover every area within two days; "
                  "a longer routine or fewer areas will.")
     return [area for area in order if area in today]
+
+
+def _share_muscles(areas: list[str], options_by_area) -> dict[str, list[_Option]]:
+    """A muscle serving several chosen areas belongs to the most painful of them, so it is
+    done once; an area left with nothing of its own keeps its shared muscles."""
+    owner: dict[str, str] = {}
+    for area in areas:  # most painful first
+        for option in options_by_area[area]:
+            owner.setdefault(option.target.id, area)
+
+    def own(area: str) -> list[_Option]:
+        return [option for option in options_by_area[area] if owner[option.target.id] == area]
+
+    for area in areas:
+        if own(area):
+            continue
+        # Take the cheapest muscle from an area that has others to spare.
+        spare = [option for option in options_by_area[area]
+                 if len(own(owner[option.target.id])) > 1]
+        if spare:
+            cheapest = min(spare, key=lambda option: option.sides * _min_dose(option).per_side_s())
+            owner[cheapest.target.id] = area
+    return {area: own(area) or options_by_area[area] for area in areas}
 
 
 # --- 3. time per area ----------------------------------------------------------------------

@@ -195,6 +195,20 @@ def test_every_dosage_stays_inside_the_domain_ranges(profile, day, data):
             assert 15 <= step.stretch.hold_s <= 60 and 1 <= step.stretch.reps <= 3
 
 
+@PROPERTY
+@given(profile=profiles(generous=True), day=days, data=st.data())
+def test_a_muscle_is_done_once_when_the_library_has_others(profile, day, data):
+    routine = build_routine(profile, day, data.draw(histories(profile.areas)), CATALOG)
+    seen: dict[str, str] = {}
+    for step in routine.steps:
+        if step.muscle in seen and seen[step.muscle] != step.area:
+            # only when every muscle for this area is already in the routine elsewhere
+            others = {s.muscle for s in routine.steps if s.area != step.area}
+            serving = {t.id for t in CATALOG.targets.values() if step.area in t.areas}
+            assert serving <= others, (step.muscle, step.area)
+        seen.setdefault(step.muscle, step.area)
+
+
 def test_reason_names_the_pain_and_the_referral():
     profile = Profile(areas=("neck",), habits=(), tools=tuple(TOOLS), minutes=5)
     routine = build_routine(profile, date(2026, 11, 22), History(pain={"neck": 6}), CATALOG)
