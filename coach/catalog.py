@@ -273,9 +273,11 @@ class _ParsedCache:
             import os
 
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                 partial = self.path.with_suffix(f".{os.getpid()}.tmp")
-                partial.write_text(json.dumps(self.entries), encoding="utf-8")
+                descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                    json.dump(self.entries, handle)
                 os.replace(partial, self.path)
             except OSError:
                 pass

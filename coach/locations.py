@@ -29,9 +29,8 @@ def data_dir(create: bool = True) -> Path:
 
 def cache_dir() -> Path:
     """Where coach keeps things it can always rebuild (the parsed routine library)."""
-    override = os.environ.get("COACH_HOME")
-    if override:
-        return Path(override).expanduser() / "cache"
+    if os.environ.get("COACH_HOME"):
+        return data_dir() / "cache"  # created private first, never by the cache's mkdir
     import platformdirs
 
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))

@@ -41,6 +41,13 @@ def test_today_options_shape_the_routine(coach):
     assert all(step["tool"] in ("ball", "hands") for step in steps)
 
 
+def test_the_data_folder_is_private_from_the_first_command(coach):
+    assert coach("today").returncode == 0
+    assert oct(coach.home.stat().st_mode & 0o777) == "0o700"
+    for path in coach.home.rglob("*"):
+        assert path.stat().st_mode & 0o077 == 0, path
+
+
 def test_python_dash_m_is_the_same_program(coach):
     assert coach("--version").stdout.strip() == "coach, version 0.1.0"
 
