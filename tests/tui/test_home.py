@@ -96,6 +96,8 @@ async def test_this_weeks_pain_shows_mean_and_flag_in_words(profile_store, make_
     app = make_app(profile_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         text = str(app.screen.query_one("#pain-panel").render())
         neck_line = next(line for line in text.splitlines() if line.startswith("Neck"))
         assert "3.3" in neck_line and "improving" in neck_line

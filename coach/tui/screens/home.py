@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import partial
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,6 +31,7 @@ class HomeScreen(Screen):
         super().__init__()
         self.routine: Routine | None = None
         self.resumable = None  # today's interrupted SessionRecord, if any
+        self._shown = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -39,8 +41,8 @@ class HomeScreen(Screen):
                 yield DataTable(id="routine-table", cursor_type="row")
                 yield Static(id="step-why")
             with Horizontal(id="status-row"):
-                yield Static(id="pain-panel", classes="panel")
-                yield Static(id="streak-panel", classes="panel")
+                yield Static("Loading...", id="pain-panel", classes="panel")
+                yield Static("Loading...", id="streak-panel", classes="panel")
             yield Static(id="reminder-line")
         yield Footer()
 
@@ -52,8 +54,9 @@ class HomeScreen(Screen):
         self.call_after_refresh(self.app.home_painted)
 
     def on_screen_resume(self) -> None:
-        if self.routine is not None:  # not the first show: something may have changed
+        if self._shown:  # back from a session, settings or trends: something may have changed
             self.reload()
+        self._shown = True
 
     # ----- loading ----------------------------------------------------------------------
 
@@ -131,12 +134,16 @@ class HomeScreen(Screen):
         line.remove_class("-hidden")
 
     def _show_progress(self, day: date) -> None:
+        """This week's pain and the streak load in a worker after the first paint: with years
+        of history they take a moment, and the routine is what the person came for."""
+        self.call_after_refresh(self.run_worker, partial(self._load_progress, day), thread=True,
+                                exclusive=True, group="home-progress", exit_on_error=False)
+
+    def _load_progress(self, day: date) -> None:
         app = self.app
         tz = app.tz
         week_start = day - timedelta(days=day.weekday() + 7)  # Monday of last week
         since = datetime.combine(week_start, time.min, tzinfo=tz)
-        pain = self.query_one("#pain-panel", Static)
-        streak_panel = self.query_one("#streak-panel", Static)
         try:
             from coach.trends import weekly_report
 
@@ -144,15 +151,19 @@ class HomeScreen(Screen):
             sessions = app.store.sessions(since=since)
             events = app.store.events(since=since)
             report = weekly_report(ratings, sessions, events, weeks=2, until=day, tz=tz)
+            streak = streak_days(app.store.sessions(since=since - timedelta(days=365)), day, tz)
         except CoachError as error:
-            pain.update(str(error))
+            app.call_from_thread(self.query_one("#pain-panel", Static).update, str(error))
             return
+        app.call_from_thread(self._show_progress_result, report, streak)
+
+    def _show_progress_result(self, report: dict, days: int) -> None:
+        app = self.app
         this_week = report["weeks"][-1] if report.get("weeks") else {}
-        pain.update(pain_lines(this_week.get("areas", {}), app.profile().areas, app.area_label))
-        all_sessions = app.store.sessions(since=since - timedelta(days=365))
-        days = streak_days(all_sessions, day, tz)
+        self.query_one("#pain-panel", Static).update(
+            pain_lines(this_week.get("areas", {}), app.profile().areas, app.area_label))
         minutes = this_week.get("minutes", 0) or 0
-        streak_panel.update(
+        self.query_one("#streak-panel", Static).update(
             f"{days} day{'s' if days != 1 else ''} in a row\n"
             f"This week: {this_week.get('sessions', 0)} sessions, {round(minutes)} min"
         )
