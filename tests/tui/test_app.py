@@ -178,12 +178,14 @@ async def test_reminders_missing_or_failing_only_turn_reminders_off(profile_stor
         raise RuntimeError("no D-Bus session")
 
     import coach.reminders.runner as runner
+    import coach.tui.app
 
     monkeypatch.setattr(runner, "status", broken_status)
+    monkeypatch.setattr(coach.tui.app, "REMINDERS_START_DELAY_S", 0.01)
     app = CoachApp(profile_store, catalog, clock=clock, wall_clock=clock.wall,
                    tz=clock.start.tzinfo)
     async with app.run_test() as pilot:
-        await pilot.pause()
+        await pilot.pause(0.1)
         await app.workers.wait_for_complete()
         await pilot.pause()
         line = str(app.screen.query_one("#reminder-line").render())
