@@ -1,0 +1,101 @@
+"""The idle reminder runner's footprint, measured side by side with a bare APScheduler process.
+
+- Memory: resident set (VmRSS) of `coach remind run` vs a bare BlockingScheduler process
+  with one interval job, both idle, in the same run. Target: at most 1.3x.
+- Wake-ups: context switches of every thread of the idle runner (/proc/PID/task/*/status,
+  voluntary + involuntary) over a window; each time a sleeping thread runs again counts.
+  Target: at most one a minute when nothing is due. The window is 150 s by default
+  (BENCH_REMINDERS_WINDOW_S overrides), shorter than the issue's 5 minutes so `make bench`
+  stays quick; the runner ticks once a minute, so the window holds two or three ticks.
+
+Nothing is due in the window: breaks are off and there is no routine time.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import report  # noqa: E402
+
+WINDOW_S = float(os.environ.get("BENCH_REMINDERS_WINDOW_S", "150"))
+SETTLE_S = 4.0
+MEMORY_TARGET = 1.3
+
+BARE_SCHEDULER = """
+from apscheduler.schedulers.blocking import BlockingScheduler
+scheduler = BlockingScheduler()
+scheduler.add_job(lambda: None, "interval", minutes=1)
+scheduler.start()
+"""
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for pid {pid}")
+
+
+def context_switches(pid: int) -> int:
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            text = (task / "status").read_text()
+        except FileNotFoundError:  # a thread that just ended
+            continue
+        for line in text.splitlines():
+            if line.startswith(("voluntary_ctxt_switches:", "nonvoluntary_ctxt_switches:")):
+                total += int(line.split()[1])
+    return total
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "COACH_HOME": home}
+        coach = [sys.executable, "-m", "coach"]
+        subprocess.run([*coach, "remind", "set", "--breaks", "off", "--routine-at", "none"],
+                       env=env, check=True, capture_output=True)
+        bare = subprocess.Popen([sys.executable, "-c", BARE_SCHEDULER],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        runner = subprocess.Popen([*coach, "remind", "run"], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(SETTLE_S)
+            if runner.poll() is not None:
+                print("bench_reminders: the runner did not start", file=sys.stderr)
+                return 1
+            runner_rss, bare_rss = rss_kib(runner.pid), rss_kib(bare.pid)
+            switches_before = context_switches(runner.pid)
+            started = time.monotonic()
+            time.sleep(WINDOW_S)
+            window = time.monotonic() - started
+            wakeups = context_switches(runner.pid) - switches_before
+            runner_rss, bare_rss = max(runner_rss, rss_kib(runner.pid)), max(bare_rss,
+                                                                            rss_kib(bare.pid))
+        finally:
+            for process in (runner, bare):
+                process.terminate()
+                process.wait(timeout=10)
+
+    ratio = runner_rss / bare_rss
+    memory_ok = report(
+        "reminders: idle runner RSS / bare BlockingScheduler",
+        f"{ratio:.2f}x ({runner_rss / 1024:.1f}/{bare_rss / 1024:.1f} MB)",
+        f"<= {MEMORY_TARGET}x", ratio <= MEMORY_TARGET)
+    allowed = math.ceil(window / 60)  # one a minute, a partial minute counting as one
+    wake_ok = report(
+        f"reminders: idle wake-ups in {window:.0f} s",
+        f"{wakeups} ({wakeups / (window / 60):.2f}/min)",
+        f"<= {allowed} (1/min)", wakeups <= allowed)
+    return 0 if memory_ok and wake_ok else 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())
