@@ -1,0 +1,112 @@
+"""The installed `coach` in a real terminal (tmux), driven by key presses as a person would:
+onboard with the defaults, start, rate, pause, skip, end the session, quit; then the store
+is checked through `coach report --json`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import require_program
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-tmux")]
+
+COACH = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "coach"
+
+
+class Terminal:
+    """One tmux session on its own private server (-L), so a person's tmux is never touched."""
+
+    def __init__(self, tmux: str, session: str, home: Path) -> None:
+        self.tmux = [tmux, "-L", session]
+        self.session = session
+        self.home = home
+
+    def screen(self) -> str:
+        return subprocess.run([*self.tmux, "capture-pane", "-p", "-t", self.session],
+                              capture_output=True, text=True, check=True).stdout
+
+    def press(self, *keys: str) -> None:
+        subprocess.run([*self.tmux, "send-keys", "-t", self.session, *keys], check=True)
+
+    def wait_for(self, *texts: str, timeout: float = 20.0) -> str:
+        """Poll the screen until every text shows (case-insensitive), or fail with the screen."""
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            if all(text.lower() in screen.lower() for text in texts):
+                return screen
+            if time.monotonic() > deadline:
+                pytest.fail(f"waited {timeout} s for {texts!r}; the screen shows:\n{screen}")
+            time.sleep(0.1)
+
+    def wait_for_change(self, before: str, timeout: float = 10.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if screen != before:
+                return screen
+            time.sleep(0.05)
+        pytest.fail(f"the screen did not change after a key press:\n{before}")
+
+
+@pytest.fixture
+def terminal(tmp_path):
+    tmux = require_program("tmux")
+    home = tmp_path / "home"
+    session = f"coach-e2e-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "COACH_HOME": str(home), "TERM": "xterm-256color"}
+    env.pop("TMUX", None)
+    command = f"env COACH_HOME={home} TERM=xterm-256color {COACH}; sleep 30"
+    subprocess.run([tmux, "-L", session, "new-session", "-d", "-s", session, "-x", "100",
+                    "-y", "32", command], env=env, check=True)
+    term = Terminal(tmux, session, home)
+    yield term
+    subprocess.run([*term.tmux, "kill-server"], capture_output=True)
+
+
+def test_a_person_onboards_runs_and_ends_a_session(terminal):
+    screen = terminal.wait_for("safety check 1 of")
+    for _ in range(40):  # Enter through onboarding with the preselected defaults
+        if "s Start" in screen and "Today," in screen:
+            break
+        terminal.press("Enter")
+        screen = terminal.wait_for_change(screen)
+    screen = terminal.wait_for("Today,", "s Start")
+
+    terminal.press("s")
+    terminal.wait_for("how much does it hurt")
+    terminal.press("5", "Enter")
+    screen = terminal.wait_for("Pause")
+    terminal.press("Space")
+    terminal.wait_for("paused")
+    terminal.press("Space")
+    screen = terminal.wait_for_change(terminal.screen())
+    terminal.press("n")  # skip the first step
+    time.sleep(0.3)
+    screen = terminal.screen()
+    if "how much does it hurt" in screen.lower():  # a new area: rate it too
+        terminal.press("3", "Enter")
+    terminal.press("q")
+    terminal.wait_for("End the session now?")
+    terminal.press("Tab", "Enter")  # from "Keep going" to "End session"
+    terminal.wait_for("Today,", "Press r to resume")
+    terminal.press("q")
+    deadline = time.monotonic() + 15
+    while "Today," in terminal.screen() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+    result = subprocess.run([str(COACH), "report", "--json"], capture_output=True, text=True,
+                            env={**os.environ, "COACH_HOME": str(terminal.home)}, check=True)
+    report = json.loads(result.stdout)
+    this_week = report["weeks"][-1]
+    rated = {area: stats for area, stats in this_week["areas"].items() if stats["n"]}
+    assert rated, f"the rating given in the session is in the store: {this_week}"
+    assert 5 in {stats["min"] for stats in rated.values()} | {stats["max"]
+                                                              for stats in rated.values()}
