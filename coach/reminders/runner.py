@@ -395,7 +395,8 @@ class HostedHandle:
 
 
 def start_hosted(store, on_reminder: Callable[[Notice], None], *,
-                 notifier: Notifier | None = None, tick_s: float = 60.0) -> HostedHandle:
+                 notifier: Notifier | None = None, tick_s: float = 60.0,
+                 minute: timedelta = timedelta(minutes=1)) -> HostedHandle:
     """Run the scheduler in a background thread while the app is open, unless a runner does.
 
     on_reminder(notice) is called from the scheduler's thread for every reminder sent
@@ -412,7 +413,8 @@ def start_hosted(store, on_reminder: Callable[[Notice], None], *,
         return HostedHandle(hosting=False)
     handler = _log_to_file()
     try:
-        engine = ReminderEngine(store, notifier or PlyerNotifier(), on_reminder=on_reminder)
+        engine = ReminderEngine(store, notifier or PlyerNotifier(), minute=minute,
+                                on_reminder=on_reminder)
         engine.status_path = directory / STATUS_FILE
         scheduler = ReminderScheduler(engine.tick, engine.next_time, engine.zone, blocking=False,
                                       tick_s=tick_s)

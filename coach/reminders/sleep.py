@@ -12,6 +12,7 @@ Two signals, either is enough:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import threading
@@ -87,13 +88,13 @@ class LogindWatcher:
         except Exception as error:
             if not self._stopping:
                 log.info("stopped listening to logind: %s: %s", type(error).__name__, error)
+        finally:
+            with contextlib.suppress(OSError):
+                self._connection.close()
 
     def stop(self) -> None:
         self._stopping = True
         if self._connection is not None:
-            try:
-                # shutdown, not just close, wakes the thread blocked in recv
+            # shutdown wakes the listening thread, which then closes the connection itself
+            with contextlib.suppress(OSError):
                 self._connection.sock.shutdown(socket.SHUT_RDWR)
-                self._connection.close()
-            except OSError:
-                pass

@@ -79,13 +79,7 @@ class Desktop:
         }
 
     def start(self) -> None:
-        bus = subprocess.run(
-            ["dbus-daemon", f"--config-file={self.root / 'bus.conf'}", "--fork",
-             "--print-address=1", "--print-pid=1"],
-            capture_output=True, text=True, timeout=10, check=True)
-        address, pid = bus.stdout.split()[:2]
-        self.bus_pid = int(pid)
-        self.env["DBUS_SESSION_BUS_ADDRESS"] = address
+        self.start_bus()
         read_end, write_end = os.pipe()
         xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-nolisten", "tcp"],
                                 pass_fds=(write_end,), stdout=subprocess.DEVNULL,
@@ -95,6 +89,15 @@ class Desktop:
         with os.fdopen(read_end) as display:
             self.env["DISPLAY"] = ":" + display.readline().strip()
         self.start_dunst()
+
+    def start_bus(self) -> None:
+        bus = subprocess.run(
+            ["dbus-daemon", f"--config-file={self.root / 'bus.conf'}", "--fork",
+             "--print-address=1", "--print-pid=1"],
+            capture_output=True, text=True, timeout=10, check=True)
+        address, pid = bus.stdout.split()[:2]
+        self.bus_pid = int(pid)
+        self.env["DBUS_SESSION_BUS_ADDRESS"] = address
 
     def start_dunst(self) -> None:
         self.dunst = subprocess.Popen(
@@ -222,3 +225,31 @@ def test_a_short_real_schedule_survives_dunst_stopping_and_reaches_it_again(desk
     assert err == ""  # notifications worked at start: no warning, no notify-send noise
     log = (desktop.root / "coach" / "coach.log").read_text()
     assert "notifications cannot be shown" in log and "notifications work again" in log
+
+
+def test_logind_prepare_for_sleep_signals_reach_the_watcher(tmp_path):
+    """A private bus stands in for the system bus; we play logind and announce a suspend."""
+    from jeepney import DBusAddress, new_signal
+    from jeepney.io.blocking import open_dbus_connection
+
+    from coach.reminders.sleep import LogindWatcher
+
+    require_program("dbus-daemon")
+    bus = Desktop(tmp_path)
+    try:
+        bus.start_bus()
+        address = bus.env["DBUS_SESSION_BUS_ADDRESS"]
+        heard = []
+        watcher = LogindWatcher(heard.append, bus=address)
+        assert watcher.start() is True
+        logind = DBusAddress("/org/freedesktop/login1", interface="org.freedesktop.login1.Manager")
+        with open_dbus_connection(address) as connection:
+            connection.send(new_signal(logind, "PrepareForSleep", "b", (True,)))
+            connection.send(new_signal(logind, "PrepareForSleep", "b", (False,)))
+            assert wait_for(lambda: len(heard) == 2, timeout_s=5)
+        assert heard == [True, False]
+        watcher.stop()
+        watcher._thread.join(timeout=5)
+        assert not watcher._thread.is_alive()
+    finally:
+        bus.stop()

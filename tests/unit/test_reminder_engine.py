@@ -185,3 +185,46 @@ def test_a_finished_session_resets_the_break_timer_and_counts_as_acting(store):
     assert len(notifier.shown) == 2
     acted = [event for event in store.events() if event["kind"] == "acted"]
     assert [(event["reminder"], event["session_id"]) for event in acted] == [("break", "s1")]
+
+
+def noon_zone() -> str:
+    """A fixed-offset zone where it is around midday now: 00:00-23:59 is safely working time."""
+    offset = (12 - datetime.now(UTC).hour) % 24
+    offset = offset - 24 if offset > 12 else offset
+    return "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"  # Etc signs are inverted
+
+
+def test_the_app_hosts_the_scheduler_when_no_runner_is_active(store):
+    import threading
+
+    from coach.errors import CoachError
+    from coach.reminders.runner import RunnerLock, lock_owner, start_hosted
+
+    store.update_settings(lambda settings: {**settings, "reminders": {
+        "working_days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "hours": "00:00-23:59",
+        "break_interval_min": 5, "routine_times": [], "timezone": noon_zone()}})
+    arrived = threading.Event()
+    seen = []
+
+    def on_reminder(notice):
+        seen.append((notice, threading.current_thread().name))
+        arrived.set()
+
+    notifier = FakeNotifier()
+    handle = start_hosted(store, on_reminder, notifier=notifier, tick_s=0.5,
+                          minute=timedelta(milliseconds=100))
+    try:
+        assert handle.hosting is True
+        assert lock_owner(store.directory)["mode"] == "the coach app"
+        with pytest.raises(CoachError, match="already run in process"):
+            RunnerLock(store.directory).acquire("coach remind run")
+        assert start_hosted(store, on_reminder, notifier=notifier).hosting is False
+        assert arrived.wait(timeout=10)
+        notice, thread_name = seen[0]
+        assert notice.kind == "break" and notice.title and notice.body
+        assert thread_name != threading.main_thread().name  # the app must hop to its thread
+        assert notifier.shown
+    finally:
+        handle.stop()
+    assert lock_owner(store.directory) is None
+    handle.stop()  # stopping twice is harmless

@@ -112,6 +112,15 @@ def test_a_suspend_shows_as_wall_time_the_monotonic_clock_did_not_see():
     assert detector.check(start + timedelta(hours=3, seconds=300), 400.0) is None
 
 
+def test_without_a_system_bus_the_logind_watcher_bows_out_quietly(tmp_path, capfd):
+    from coach.reminders.sleep import LogindWatcher
+
+    watcher = LogindWatcher(lambda asleep: None, bus=f"unix:path={tmp_path}/no-bus")
+    assert watcher.start() is False
+    watcher.stop()
+    assert capfd.readouterr().err == ""
+
+
 # --- notifier ---------------------------------------------------------------------------
 
 REAL_SERVICE_STATE = notifier_module.notification_service_state
