@@ -63,8 +63,6 @@ class CoachApp(App[None]):
         # What the home screen says about reminders until the scheduler check has run.
         self.reminder_state: dict = {"running": False, "text": "Reminders: checking..."}
         self.minutes_today: int | None = None  # "I only have N minutes", for today only
-        if demo:
-            self.sub_title = "demo: sample data, nothing is saved to your real history"
 
     # ----- clocks and shared data -------------------------------------------------------
 

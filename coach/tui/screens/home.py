@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from coach.errors import CoachError
 from coach.model import Routine
+from coach.tui.widgets.title_bar import TitleBar
 
 WIDE_ENOUGH_FOR_REASONS = 110  # columns; narrower terminals show the reason under the table
 
@@ -34,7 +35,7 @@ class HomeScreen(Screen):
         self._shown = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar("Today")
         with Vertical(id="home-body"):
             yield Static(id="resume-line", classes="-hidden")
             with Vertical(id="routine-panel", classes="panel"):

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, Footer, Header, Input, SelectionList, Static
+from textual.widgets import Button, ContentSwitcher, Footer, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from coach import safety
@@ -18,6 +18,7 @@ from coach.errors import CoachError
 from coach.model import DEFAULT_AREAS, DEFAULT_HABITS, DEFAULT_MINUTES, DEFAULT_TOOLS, Profile
 from coach.tui.dialogs.minutes import parse_minutes
 from coach.tui.screens.settings import DEFAULT_ROUTINE_TIMES, save_routine_times
+from coach.tui.widgets.title_bar import TitleBar
 
 
 class ChoiceList(SelectionList):
@@ -43,7 +44,7 @@ class OnboardingScreen(Screen):
     def compose(self) -> ComposeResult:
         catalog = self.app.catalog
         self.questions = safety.screening_questions(catalog)
-        yield Header()
+        yield TitleBar("Welcome")
         yield Static(id="onboarding-progress")
         with ContentSwitcher():
             for number, question in enumerate(self.questions):
@@ -103,7 +104,6 @@ class OnboardingScreen(Screen):
     def on_mount(self) -> None:
         self.pages = [f"q-{number}" for number in range(len(self.questions))]
         self.pages += ["areas", "habits", "tools", "minutes", "desk", "reminders"]
-        self.sub_title = "Welcome"
         self.show_page(0)
 
     # ----- paging -----------------------------------------------------------------------

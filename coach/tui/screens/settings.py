@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, SelectionList, Static, Switch
+from textual.widgets import Button, Footer, Input, SelectionList, Static, Switch
 from textual.widgets.selection_list import Selection
 
 from coach import safety
 from coach.errors import CoachError, UsageError
 from coach.model import Profile
 from coach.tui.dialogs.minutes import parse_minutes
+from coach.tui.widgets.title_bar import TitleBar
 
 DEFAULT_ROUTINE_TIMES = ("12:30",)
 
@@ -96,7 +97,7 @@ class SettingsScreen(Screen):
         app = self.app
         catalog = app.catalog
         profile = app.profile()
-        yield Header()
+        yield TitleBar("Settings · ctrl+s saves · Esc goes back")
         with VerticalScroll():
             yield Static("Your profile", classes="title")
             yield from self._choices("areas", "Areas that bother you", catalog.areas,
@@ -142,7 +143,6 @@ class SettingsScreen(Screen):
         )
 
     def on_mount(self) -> None:
-        self.sub_title = "Settings · ctrl+s saves · Esc goes back"
         self.query_one("#areas", SelectionList).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -13,7 +13,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
+
+from coach.tui.widgets.title_bar import TitleBar
 
 WEEKS = 8
 MARKERS = ("o", "x", "+", "*", "#", "@", "%", "&", "=", "~", "^", "$", "?", "!")
@@ -40,7 +42,7 @@ class TrendsScreen(Screen):
     def compose(self) -> ComposeResult:
         from textual_plotext import PlotextPlot
 
-        yield Header()
+        yield TitleBar("Trends · last 8 weeks")
         yield Static("Loading your history...", id="trends-loading")
         with VerticalScroll(id="trends-body"):
             yield PlotextPlot(id="trends-chart")
@@ -52,7 +54,6 @@ class TrendsScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.sub_title = f"Trends · last {WEEKS} weeks"
         self.query_one("#trends-week").border_title = "This week vs last"
         self.query_one("#trends-works").border_title = "What works for you (last 4 weeks)"
         self.query_one("#trends-advice").border_title = "See a clinician"
