@@ -1,0 +1,56 @@
+"""Make the README screenshots from the app itself, on demo data and a fixed clock.
+
+Run: .venv/bin/python docs/make_screenshots.py  (writes docs/player.svg and docs/trends.svg)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from coach.catalog import load_catalog
+from coach.demo import seed
+from coach.store import Store
+from coach.tui.app import CoachApp
+
+DOCS = Path(__file__).resolve().parent
+TZ = ZoneInfo("Europe/Berlin")
+START = datetime(2026, 3, 4, 12, 30, tzinfo=TZ)
+
+
+async def main() -> None:
+    seconds = [0.0]
+
+    def clock() -> float:
+        return seconds[0]
+
+    def wall() -> datetime:
+        return START + timedelta(seconds=seconds[0])
+
+    with tempfile.TemporaryDirectory() as home:
+        store = Store(Path(home))
+        catalog = load_catalog(include_user=False)
+        seed(store, catalog, today=START.date(), tz=TZ)
+        app = CoachApp(store, catalog, clock=clock, wall_clock=wall, tz=TZ, reminders=False)
+        async with app.run_test(size=(110, 36)) as pilot:
+            await pilot.pause()
+            await pilot.press("t")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            app.save_screenshot(str(DOCS / "trends.svg"))
+            await pilot.press("escape", "s")
+            await pilot.pause()
+            await pilot.press("5", "enter")  # the "before" rating
+            await pilot.pause()
+            seconds[0] += 24  # into the first hold
+            app.screen.tick()
+            await pilot.pause()
+            app.save_screenshot(str(DOCS / "player.svg"))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
