@@ -98,21 +98,18 @@ def run(argv: list[str] | None = None) -> None:
     except click.UsageError as error:
         if debug:
             raise
-        message = error.format_message().replace("\n", " ")
-        where = f" (run 'coach {error.ctx.info_name} --help')" if error.ctx else ""
-        if error.ctx and error.ctx.parent is None:
-            where = " (run 'coach --help')"
-        click.echo(f"coach: {message}{where}", err=True)
+        where = f" (run '{error.ctx.command_path} --help')" if error.ctx else ""
+        _say(f"{error.format_message()}{where}")
         sys.exit(2)
     except click.ClickException as error:
         if debug:
             raise
-        click.echo(f"coach: {error.format_message()}", err=True)
+        _say(error.format_message())
         sys.exit(error.exit_code)
     except CoachError as error:
         if debug:
             raise
-        click.echo(f"coach: {error}", err=True)
+        _say(str(error))
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         click.echo("coach: stopped.", err=True)
@@ -122,9 +119,16 @@ def run(argv: list[str] | None = None) -> None:
     except Exception as error:  # the last line of defence: one sentence, no traceback
         if debug:
             raise
-        click.echo(
-            f"coach: unexpected error: {type(error).__name__}: {error} "
-            "(run again with --debug for details).",
-            err=True,
-        )
+        _say(f"unexpected error: {type(error).__name__}: {error} "
+             "(run again with --debug for details).")
         sys.exit(1)
+
+
+def _say(message: str) -> None:
+    """One line on stderr, whatever the message holds: a control character typed into an
+    argument (a newline, a carriage return) is shown escaped, never as a line break."""
+    shown = "".join(
+        " " if char == "\n" else char if char.isprintable() else repr(char)[1:-1]
+        for char in message.strip()
+    )
+    click.echo(f"coach: {shown}", err=True)
