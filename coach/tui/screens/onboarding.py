@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, Footer, Input, SelectionList, Static
+from textual.widgets import Button, ContentSwitcher, Footer, Input, Static
 from textual.widgets.selection_list import Selection
 
 from coach import safety
@@ -18,11 +18,12 @@ from coach.errors import CoachError
 from coach.model import DEFAULT_AREAS, DEFAULT_HABITS, DEFAULT_MINUTES, DEFAULT_TOOLS, Profile
 from coach.tui.dialogs.minutes import parse_minutes
 from coach.tui.screens.settings import DEFAULT_ROUTINE_TIMES, save_routine_times
+from coach.tui.widgets.tick_list import TickList
 from coach.tui.widgets.title_bar import TitleBar
 
 
-class ChoiceList(SelectionList):
-    """A SelectionList where Space toggles and Enter moves on (it does not toggle)."""
+class ChoiceList(TickList):
+    """A tick list where Space toggles and Enter moves on (it does not toggle)."""
 
     BINDINGS = [Binding("enter", "submit", "Continue", show=False)]
 

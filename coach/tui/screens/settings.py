@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, SelectionList, Static, Switch
+from textual.widgets import Button, Footer, Input, Static, Switch
 from textual.widgets.selection_list import Selection
 
 from coach import safety
 from coach.errors import CoachError, UsageError
 from coach.model import Profile
 from coach.tui.dialogs.minutes import parse_minutes
+from coach.tui.widgets.tick_list import TickList
 from coach.tui.widgets.title_bar import TitleBar
 
 DEFAULT_ROUTINE_TIMES = ("12:30",)
@@ -136,14 +137,14 @@ class SettingsScreen(Screen):
 
     def _choices(self, key: str, label: str, entries: dict, chosen):
         yield Static(label, classes="field-label")
-        yield SelectionList(
+        yield TickList(
             *(Selection(entry.label, entry_id, entry_id in chosen)
               for entry_id, entry in entries.items()),
             id=key,
         )
 
     def on_mount(self) -> None:
-        self.query_one("#areas", SelectionList).focus()
+        self.query_one("#areas", TickList).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
@@ -182,7 +183,7 @@ class SettingsScreen(Screen):
 
         def chosen(key: str) -> tuple[str, ...]:
             return catalog.resolve_list(key.rstrip("s"), self.query_one(f"#{key}",
-                                                                       SelectionList).selected)
+                                                                       TickList).selected)
 
         areas, tools = chosen("areas"), chosen("tools")
         if not areas:
