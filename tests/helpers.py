@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import os
 import shutil
 
@@ -32,3 +34,13 @@ def snapshot_dir(directory) -> dict[str, bytes]:
             with open(path, "rb") as handle:
                 files[os.path.relpath(path, directory)] = handle.read()
     return files
+
+
+def sync(test):
+    """Run an async test body in its own event loop (no pytest-asyncio needed)."""
+
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return wrapper

@@ -3,9 +3,6 @@ the store, quitting mid-session and resuming, then the trends screen showing the
 
 from __future__ import annotations
 
-import asyncio
-import functools
-
 import pytest
 
 from coach.tui.dialogs.confirm import ConfirmDialog
@@ -14,16 +11,11 @@ from coach.tui.screens.home import HomeScreen
 from coach.tui.screens.onboarding import OnboardingScreen
 from coach.tui.screens.player import PlayerScreen
 from coach.tui.screens.trends import TrendsScreen
+from tests.helpers import sync
 
 pytestmark = pytest.mark.xdist_group("tui-app")
 
 
-def sync(test):
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 async def onboard_with_defaults(app, pilot) -> int:

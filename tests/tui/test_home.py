@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -11,18 +9,13 @@ from textual.widgets import DataTable
 
 from coach.store import Rating, SessionRecord
 from coach.tui.screens.home import HomeScreen, find_resumable, streak_days
+from tests.helpers import sync
 
 from .conftest import TZ
 
 pytestmark = pytest.mark.xdist_group("tui-app")
 
 
-def sync(test):
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 def record(day: date, status="finished", completed=(True, True), done_s=120, hour=12):

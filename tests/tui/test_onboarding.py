@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
-
 import pytest
 from textual.widgets import Button, Static
 
@@ -12,16 +9,11 @@ from coach import safety
 from coach.model import DEFAULT_AREAS, DEFAULT_MINUTES
 from coach.tui.screens.home import HomeScreen
 from coach.tui.screens.onboarding import OnboardingScreen
+from tests.helpers import sync
 
 pytestmark = pytest.mark.xdist_group("tui-app")
 
 
-def sync(test):
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 @sync

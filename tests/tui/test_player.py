@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -15,6 +13,7 @@ from coach.store import Rating, SessionRecord, Store
 from coach.tui.dialogs.rating import RatingDialog
 from coach.tui.screens.player import PlayerScreen
 from coach.tui.widgets.countdown import PhaseCountdown
+from tests.helpers import sync
 
 pytestmark = pytest.mark.xdist_group("tui-player")
 
@@ -22,14 +21,6 @@ TZ = timezone(timedelta(hours=1))
 WALL_START = datetime(2025, 3, 3, 9, 0, tzinfo=TZ)
 
 
-def sync(test):
-    """Run an async test body in its own event loop (no pytest-asyncio needed)."""
-
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 class FakeClock:

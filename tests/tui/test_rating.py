@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
-
 import pytest
 from textual.app import App
 
 from coach.tui.dialogs.rating import RatingDialog, band
+from tests.helpers import sync
 
 pytestmark = pytest.mark.xdist_group("tui-rating")
 
 
-def sync(test):
-    """Run an async test body in its own event loop (no pytest-asyncio needed)."""
-
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 class RatingApp(App):

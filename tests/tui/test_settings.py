@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
-
 import pytest
 from textual.widgets import Input, Static
 
 from coach.tui.screens.home import HomeScreen
 from coach.tui.screens.settings import SettingsScreen
+from tests.helpers import sync
 
 pytestmark = pytest.mark.xdist_group("tui-app")
 
 
-def sync(test):
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 async def open_settings(app, pilot) -> SettingsScreen:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 from datetime import timedelta
 
 import pytest
@@ -12,16 +10,11 @@ from textual_plotext import PlotextPlot
 from coach.demo import seed
 from coach.store import Rating
 from coach.tui.screens.trends import TrendsScreen, advice_text, week_table
+from tests.helpers import sync
 
 pytestmark = pytest.mark.xdist_group("tui-app")
 
 
-def sync(test):
-    @functools.wraps(test)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 @sync
