@@ -1,4 +1,5 @@
-"""SVG snapshots of every app screen at 80x24 and 120x40, on a fixed clock and fixed demo data.
+"""SVG snapshots of every app screen at 80x24 and 120x40 (the main ones also at 200x60 and
+without colour), on a fixed clock and fixed demo data.
 
 Update after a deliberate change with: pytest tests/tui/test_app_snapshots.py --snapshot-update
 """
@@ -13,6 +14,7 @@ from coach.model import Profile
 pytestmark = pytest.mark.xdist_group("tui-snapshots")
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+WIDE = [*SIZES, pytest.param((200, 60), id="200x60")]
 
 
 @pytest.fixture
@@ -58,12 +60,37 @@ def test_onboarding_areas(snap_compare, store, make_app, size):
     assert snap_compare(make_app(store), terminal_size=size, run_before=to_areas)
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", WIDE)
 def test_home(snap_compare, demo_app, size):
     assert snap_compare(demo_app, terminal_size=size, run_before=settle)
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.fixture
+def no_colour(monkeypatch):
+    # Textual reads NO_COLOR when the app is made (and takes it out of the environment).
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+def test_home_without_colour(snap_compare, no_colour, store, catalog, clock, make_app):
+    seed(store, catalog, today=clock.wall().date(), tz=clock.start.tzinfo)
+    app = make_app(store)
+    assert app.no_color
+    assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+
+
+def test_trends_without_colour(snap_compare, no_colour, store, catalog, clock, make_app):
+    seed(store, catalog, today=clock.wall().date(), tz=clock.start.tzinfo)
+    app = make_app(store)
+
+    async def open_trends(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_trends)
+
+
+@pytest.mark.parametrize("size", WIDE)
 def test_trends(snap_compare, demo_app, size):
     async def open_trends(pilot) -> None:
         await settle(pilot)

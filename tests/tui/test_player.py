@@ -327,7 +327,7 @@ def fixed_app(store: Store) -> PlayerApp:
     return PlayerApp(store, FakeClock())
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
 def test_player_snapshot(snap_compare, tmp_path, size):
     app = fixed_app(Store(tmp_path))
 
