@@ -16,7 +16,11 @@ def open_app(demo: bool = False) -> None:
     from coach.tui.app import CoachApp
 
     if not demo:
-        CoachApp(Store(), load_catalog()).run(headless=_headless())
+        store = Store()
+        # Read the main file before the screen opens: a damaged store is reported as one
+        # plain sentence (the CLI's exit 1), not as a crash inside the app.
+        store.load_profile()
+        _run(CoachApp(store, load_catalog()))
         return
     # The demo lives in its own temporary directory, and COACH_HOME points there for this
     # process, so nothing it does (ratings, settings, catalog overrides) reaches real data.
@@ -28,13 +32,19 @@ def open_app(demo: bool = False) -> None:
 
         store = Store(demo_home)
         seed(store)
-        CoachApp(store, load_catalog(), demo=True).run(headless=_headless())
+        _run(CoachApp(store, load_catalog(), demo=True))
     finally:
         if previous_home is None:
             os.environ.pop("COACH_HOME", None)
         else:
             os.environ["COACH_HOME"] = previous_home
         shutil.rmtree(demo_home, ignore_errors=True)
+
+
+def _run(app) -> None:
+    app.run(headless=_headless())
+    if app.return_code:  # the app stopped on an error it has already shown
+        raise SystemExit(app.return_code)
 
 
 def _headless() -> bool:

@@ -99,6 +99,9 @@ class CoachApp(App[None]):
     # ----- start-up ---------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        for problem in self.catalog.problems:  # a broken file of the person's own
+            self.notify(f"{problem} (the entry was skipped).", title="Routine library",
+                        severity="warning", timeout=15)
         if self.store.load_profile() is None:
             from coach.tui.screens.onboarding import OnboardingScreen
 

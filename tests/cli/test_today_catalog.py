@@ -144,3 +144,14 @@ def test_debug_shows_the_traceback_only_when_asked(coach):
     assert "Traceback" not in quiet.stderr
     loud = coach("--debug", "today", "--date", "nope")
     assert loud.returncode != 0 and "Traceback" in loud.stderr
+
+
+def test_the_app_on_a_damaged_store_says_so_in_one_line(coach):
+    assert coach("profile", "set", "--minutes", "12").returncode == 0
+    main_file = coach.home / "coach.json"
+    main_file.write_text("\n".join(main_file.read_text().splitlines()[:-2]))  # torn end
+    line = assert_one_line_error(coach(), exit_code=1)
+    assert "coach.json is damaged" in line and "coach doctor" in line
+    assert list(coach.home.glob("coach.json.corrupt-*"))  # kept aside, not deleted
+    coach("doctor")
+    assert "minutes:   12" in coach("profile", "show").stdout  # salvaged
