@@ -255,6 +255,8 @@ class CoachApp(App[None]):
     def start_session(self, routine: Routine, resume=None) -> None:
         from coach.tui.screens.player import PlayerScreen
 
+        if any(isinstance(screen, PlayerScreen) for screen in self.screen_stack):
+            return  # a second start (a key queued behind the first) must not stack a session
         if not routine.steps:
             self.notify("Today's routine is empty: check your areas and tools in settings.",
                         severity="warning")

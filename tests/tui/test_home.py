@@ -45,6 +45,24 @@ def test_only_an_unfinished_session_with_steps_left_is_resumable():
 
 
 @sync
+async def test_start_pressed_twice_starts_one_session(profile_store, make_app):
+    # Seen end to end: an Enter queued behind "s" selected the home row after the player
+    # had opened, stacking a second session under the first.
+    from coach.tui.screens.player import PlayerScreen
+
+    app = make_app(profile_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        home.action_start_routine()
+        home.post_message(DataTable.RowSelected(home.query_one(DataTable), 0, None))
+        home.action_start_routine()
+        await pilot.pause()
+        players = [screen for screen in app.screen_stack if isinstance(screen, PlayerScreen)]
+        assert len(players) == 1
+
+
+@sync
 async def test_today_lists_every_step_with_total_and_reason(profile_store, make_app):
     app = make_app(profile_store)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -178,7 +178,8 @@ class HomeScreen(Screen):
         self._show_why(event.cursor_row)
 
     def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
-        self.action_start_routine()
+        if self.is_current:  # not when the message arrives after a session has started
+            self.action_start_routine()
 
     def action_start_routine(self) -> None:
         if self.routine is not None:
