@@ -156,7 +156,9 @@ class ReminderEngine:
             delivered = False
         if not delivered or not self.backend.ok:
             self._note_backend(self.notifier.check())
-        record_event(self.store, "sent", now, notice, delivered=delivered)
+        # The words go with the event, so an open app can show a reminder this runner sent.
+        record_event(self.store, "sent", now, notice, delivered=delivered, title=notice.title,
+                     body=notice.body)
         outcome = "sent" if delivered else f"recorded, not shown ({self.backend.reason})"
         log.info("%s reminder %s%s", notice.kind, outcome,
                  f"; snoozed {notice.snoozes} times" if notice.snoozes else "")

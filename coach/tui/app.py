@@ -13,7 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from functools import partial
 
 from textual.app import App
@@ -26,6 +26,8 @@ from coach.model import Profile, Routine
 # Set by benchmarks/bench_tui.py: print a line and exit once the home screen is painted.
 EXIT_ON_PAINT_ENV = "COACH_EXIT_ON_PAINT"
 REMINDERS_START_DELAY_S = 1.5
+RUNNER_WATCH_S = 20  # how often the app looks for reminders a separate runner sent
+RUNNER_WATCH_WINDOW = timedelta(minutes=10)
 
 
 class CoachApp(App[None]):
@@ -60,6 +62,7 @@ class CoachApp(App[None]):
         self.demo = demo
         self.host_reminders = reminders and not demo
         self.reminder_handle = None
+        self._shown_reminders: set[tuple] = set()
         # What the home screen says about reminders until the scheduler check has run.
         self.reminder_state: dict = {"running": False, "text": "Reminders: checking..."}
         self.minutes_today: int | None = None  # "I only have N minutes", for today only
@@ -143,6 +146,7 @@ class CoachApp(App[None]):
             status = runner.status(self.store)
             if status.get("runner_pid"):
                 state = {"running": True, "text": _status_text(status, host="coach remind run")}
+                self.call_from_thread(self.watch_runner)
             else:
                 self.reminder_handle = runner.start_hosted(self.store, self._reminder_arrived)
                 status = runner.status(self.store)
@@ -162,6 +166,31 @@ class CoachApp(App[None]):
         title = getattr(reminder, "title", None) or "coach"
         body = getattr(reminder, "body", None) or str(reminder)
         self.call_from_thread(self.notify, body, title=title, timeout=30)
+
+    def watch_runner(self) -> None:
+        """A separate `coach remind run` sends the reminders; show them here too (they may
+        not pop up at all when the desktop has no notification service)."""
+        self._shown_reminders = {_event_key(event) for event in self._recent_sent()}
+        self.set_interval(RUNNER_WATCH_S, self.show_runner_reminders_soon)
+
+    def show_runner_reminders_soon(self) -> None:
+        self.run_worker(self.show_runner_reminders, thread=True, group="runner-watch",
+                        exclusive=True, exit_on_error=False)
+
+    def _recent_sent(self) -> list[dict]:
+        now = self.now()
+        return [event for event in self.store.events(since=now - RUNNER_WATCH_WINDOW)
+                if event.get("kind") == "sent"]
+
+    def show_runner_reminders(self) -> None:
+        """Worker thread: notify each reminder the runner sent that this app has not shown."""
+        for event in self._recent_sent():
+            key = _event_key(event)
+            if key in self._shown_reminders:
+                continue
+            self._shown_reminders.add(key)
+            self.call_from_thread(self.notify, event.get("body") or "Time for a short break.",
+                                  title=event.get("title") or "coach", timeout=30)
 
     def stop_reminders(self) -> None:
         handle, self.reminder_handle = self.reminder_handle, None
@@ -267,6 +296,10 @@ class CoachApp(App[None]):
 
     def on_player_screen_finished(self, _message) -> None:
         self.refresh_data()
+
+
+def _event_key(event: dict) -> tuple:
+    return event.get("at"), event.get("reminder"), event.get("due")
 
 
 def _coach_commands():

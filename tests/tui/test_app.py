@@ -183,3 +183,33 @@ async def test_reminders_missing_or_failing_only_turn_reminders_off(profile_stor
         line = str(app.screen.query_one("#reminder-line").render())
         assert line == "Reminders off: no D-Bus session"
         assert isinstance(app.screen, HomeScreen)
+
+
+@sync
+async def test_reminders_from_a_separate_runner_show_in_the_app(profile_store, catalog,
+                                                                 clock, monkeypatch):
+    import coach.reminders.runner as runner
+    import coach.tui.app
+    from coach.tui.app import CoachApp
+
+    monkeypatch.setattr(runner, "status", lambda _store: {"runner_pid": 4242, "next": []})
+    monkeypatch.setattr(coach.tui.app, "REMINDERS_START_DELAY_S", 0.01)
+    due = clock.wall().isoformat()
+    profile_store.add_event("sent", clock.wall(), reminder="break", due=due,
+                            title="Old", body="sent before the app opened")
+    app = CoachApp(profile_store, catalog, clock=clock, wall_clock=clock.wall,
+                   tz=clock.start.tzinfo)
+    async with app.run_test() as pilot:
+        await pilot.pause(0.1)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "coach remind run" in str(app.screen.query_one("#reminder-line").render())
+        clock.advance(60)
+        profile_store.add_event("sent", clock.wall(), reminder="break", due=due,
+                                title="Time for a short break", body="Neck: 2 minutes, seated")
+        for _ in range(2):  # a second look shows nothing twice
+            app.show_runner_reminders_soon()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        shown = [(n.title, n.message) for n in app._notifications]
+        assert shown == [("Time for a short break", "Neck: 2 minutes, seated")]
