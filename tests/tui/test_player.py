@@ -51,6 +51,8 @@ def make_step(muscle: str, area: str, side: str = "right", stretch: bool = False
         stretch=Stretch("Ear to shoulder", "Tilt your ear towards the other shoulder.", 20, 1)
         if stretch else None,
         reason="Your neck hurts most this week.",
+        cautions=("Never press the front or the side triangle of the neck.",)
+        if muscle == "upper-trapezius" else (),
     )
 
 
@@ -370,3 +372,15 @@ async def test_resuming_a_session_with_every_step_done_finishes_it(store):
     [session] = store.sessions()
     assert (session.id, session.status, session.done_s) == ("all-done", "finished",
                                                              ROUTINE.total_s)
+
+
+@sync
+async def test_the_step_cautions_are_on_screen(store):
+    app = PlayerApp(store, FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await rate(pilot, 5)
+        careful = str(player(app).query_one("#player-careful").render())
+        assert careful == "Careful: Never press the front or the side triangle of the neck."
+        await pilot.press("n")
+        await pilot.pause()
+        assert str(player(app).query_one("#player-careful").render()) == ""

@@ -58,6 +58,12 @@ class PlayerScreen(Screen):
         height: auto;
         max-height: 4;
     }
+    PlayerScreen #player-careful {
+        height: auto;
+        max-height: 3;
+        color: $text-warning;
+        text-style: bold;
+    }
     PlayerScreen #player-next {
         margin: 1 0 0 0;
         text-style: italic;
@@ -138,6 +144,7 @@ class PlayerScreen(Screen):
             yield Static("", id="player-setup", markup=False)
             yield Static("", id="player-find", markup=False)
             yield Static("", id="player-how", markup=False)
+            yield Static("", id="player-careful", markup=False)
             yield PhaseCountdown(id="player-countdown")
             with Vertical(id="player-progress"):
                 yield TimedProgress("Step", id="player-step-progress")
@@ -214,6 +221,9 @@ class PlayerScreen(Screen):
                      f"Tool: {tool_text(step)} · Position: {step.position}")
             set_text(self.query_one("#player-find", Static), f"Find it: {step.find}")
             set_text(self.query_one("#player-how", Static), f"How: {step.how}")
+            # Where never to press is part of the step, not small print.
+            set_text(self.query_one("#player-careful", Static),
+                     f"Careful: {' '.join(step.cautions)}" if step.cautions else "")
         if phase is None:
             countdown.show("Done: well done for today", 0.0,
                            "Saving your session...", paused=False)
