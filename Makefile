@@ -20,7 +20,7 @@ run: $(STAMP)
 	$(BIN)/coach
 
 test: $(STAMP)
-	$(BIN)/ruff check coach routines tests benchmarks
+	$(BIN)/ruff check coach routines tests benchmarks docs
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
@@ -28,8 +28,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check coach routines tests benchmarks
-	$(BIN)/ruff format --check coach routines tests benchmarks
+	$(BIN)/ruff check coach routines tests benchmarks docs
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
