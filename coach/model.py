@@ -19,6 +19,12 @@ MIN_MINUTES = 3
 MAX_MINUTES = 60
 
 
+def duration_text(seconds: float) -> str:
+    """m:ss of whole seconds (a fraction is dropped), as every screen and command shows time."""
+    whole = max(0, int(seconds))
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
 @dataclass(frozen=True)
 class Profile:
     """What the person told us: where it hurts, how they work, what they own."""

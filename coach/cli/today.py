@@ -8,7 +8,7 @@ from datetime import date
 import click
 
 from coach.cli.common import load_catalog_with_warnings, parse_day, print_json
-from coach.model import MAX_MINUTES, MIN_MINUTES, History, Profile, Routine
+from coach.model import MAX_MINUTES, MIN_MINUTES, History, Profile, Routine, duration_text
 
 
 @click.command()
@@ -67,16 +67,11 @@ def _local_zone():
     return datetime.now().astimezone().tzinfo
 
 
-def minutes_text(seconds: int) -> str:
-    minutes, rest = divmod(int(seconds), 60)
-    return f"{minutes}:{rest:02d}"
-
-
 def format_routine(routine: Routine, catalog) -> str:
     from coach.catalog import POSITIONS, TECHNIQUES
 
     lines = [f"Today, {routine.day.strftime('%A %d %B %Y')}: "
-             f"{minutes_text(routine.total_s)} of your {routine.minutes} minutes", ""]
+             f"{duration_text(routine.total_s)} of your {routine.minutes} minutes", ""]
     # A bilateral muscle is two steps with the same dose: show it once, "left, then right".
     entries: list[list] = []
     for step in routine.steps:
@@ -91,7 +86,7 @@ def format_routine(routine: Routine, catalog) -> str:
         seconds = sum(each.seconds for each in sides)
         tools = " + ".join(catalog.tools[tool].label.lower() if tool in catalog.tools else tool
                            for tool in step.tools)
-        lines.append(f"{number:>2}. {step.muscle_name}{side}  ({minutes_text(seconds)})")
+        lines.append(f"{number:>2}. {step.muscle_name}{side}  ({duration_text(seconds)})")
         lines.append(f"    {tools}, {POSITIONS.get(step.position, step.position)}: "
                      f"{TECHNIQUES.get(step.technique, step.technique)} {step.hold_s} s "
                      f"x {step.reps}, release {step.release_s} s")

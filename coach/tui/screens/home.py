@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from coach.errors import CoachError
-from coach.model import Routine
+from coach.model import Routine, duration_text
 from coach.tui.widgets.title_bar import TitleBar
 
 WIDE_ENOUGH_FOR_REASONS = 110  # columns; narrower terminals show the reason under the table
@@ -92,7 +92,7 @@ class HomeScreen(Screen):
         for number, step in enumerate(routine.steps, start=1):
             tool = app.catalog.tools.get(step.tool)
             row = [str(number), step.muscle_name, step.side, tool.label if tool else step.tool,
-                   _clock(step.seconds)]
+                   duration_text(step.seconds)]
             if wide:
                 row.append(step.reason)
             table.add_row(*row, key=str(number))
@@ -283,10 +283,6 @@ def pain_lines(areas: dict, profile_areas, label) -> str:
 
 def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _clock(seconds: int) -> str:
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def _minutes(seconds: int) -> str:

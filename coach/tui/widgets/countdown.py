@@ -8,11 +8,12 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Digits, Static
 
+from coach.model import duration_text
+
 
 def clock_text(seconds: float) -> str:
     """m:ss, rounded up: a phase shows 0:30 at its start and 0:00 only once it is over."""
-    whole = max(0, math.ceil(seconds - 1e-9))
-    return f"{whole // 60}:{whole % 60:02d}"
+    return duration_text(math.ceil(seconds - 1e-9))
 
 
 class PhaseCountdown(Vertical):

@@ -6,13 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import ProgressBar, Static
 
+from coach.model import duration_text
 from coach.tui.widgets.countdown import clock_text, set_text
-
-
-def minutes_text(seconds: float) -> str:
-    """m:ss rounded down, for time already done."""
-    whole = max(0, int(seconds))
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 class TimedProgress(Horizontal):
@@ -53,4 +48,4 @@ class TimedProgress(Horizontal):
         if bar.total != total or bar.progress != done:
             bar.update(total=total, progress=done)
         set_text(self.query_one(".progress-times", Static),
-                 f"{minutes_text(done)} / {clock_text(total_s)}")
+                 f"{duration_text(done)} / {clock_text(total_s)}")
