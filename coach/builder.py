@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from coach.catalog import (
+    GENTLE_HOLD_MAX_S,
     HOLD_RANGE_S,
     MAX_SECONDS_PER_POINT,
     REPS_RANGE,
@@ -35,9 +36,6 @@ from coach.model import History, Profile, Routine, Step, Stretch
 FIND_S = 10  # seconds to find the spot before each muscle
 BUDGET_TOLERANCE = 0.10
 ALWAYS_OWNED = frozenset({"hands"})
-# The builder grows a dose only this far, though the library allows more: pressure is
-# let go at about 60 s (RCT 2007; Travell & Simons: up to about 1 min per point).
-GENTLE_HOLD_MAX_S = {"sustained-pressure": 60, "short-strokes": 60, "rolling": 120}
 
 
 @dataclass(frozen=True)

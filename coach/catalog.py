@@ -13,7 +13,10 @@ from typing import NamedTuple
 
 from coach.errors import UsageError, closest
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Files written for schema 1 still load: every schema-2 field has a default derived from
+# what a schema-1 entry already says (see _method and _target).
+SUPPORTED_SCHEMAS = (1, 2)
 
 POSITIONS = {
     "seated": "seated at your desk",
@@ -25,6 +28,13 @@ TECHNIQUES = {
     "short-strokes": "short strokes",
     "rolling": "rolling",
 }
+PRESSURES = ("light", "moderate", "firm")
+# What a target is: something to press or roll (the routine's pressure steps), a stretch
+# done on its own (no pressure at all, e.g. where nerves lie under the muscle), or a short
+# desk movement for break reminders.
+TARGET_KINDS = ("pressure", "stretch", "movement")
+# Tools a person leans their weight onto (schema-1 default for `body_weight`).
+BODY_WEIGHT_TOOLS = frozenset({"ball", "foam-roller"})
 
 # Dosage ranges from DOMAIN.md section 1: pressure holds 20-90 s (Travell & Simons; RCT 2007;
 # Wilke's 90 s calf hold), rolling 30-120 s per muscle (Behm 2020), short strokes as a set of
@@ -37,6 +47,9 @@ HOLD_RANGE_S = {
 RELEASE_RANGE_S = (5, 30)
 REPS_RANGE = (1, 3)
 MAX_SECONDS_PER_POINT = 300
+# The builder grows a dose only this far by default, though the ranges allow more: pressure
+# is let go at about 60 s (RCT 2007; Travell & Simons: up to about 1 min per point).
+GENTLE_HOLD_MAX_S = {"sustained-pressure": 60, "short-strokes": 60, "rolling": 120}
 STRETCH_HOLD_RANGE_S = (15, 60)
 STRETCH_REPS_RANGE = (1, 3)
 
@@ -98,7 +111,12 @@ class Caution(NamedTuple):
 
 
 class Method(NamedTuple):
-    """One way to work a target: the tools it needs, the body position and the technique."""
+    """One way to work a target: the tools it needs, the body position and the technique.
+
+    The caps (max_hold_s, max_reps, max_session_s) are limits the builder never exceeds,
+    whatever the time budget: max_session_s is the most pressure time (hold x reps, summed
+    over both sides of a bilateral target) in one session.
+    """
 
     tools: tuple[str, ...]
     position: str
@@ -107,6 +125,12 @@ class Method(NamedTuple):
     hold_s: int
     release_s: int
     reps: int
+    max_hold_s: int = 60
+    max_reps: int = 3
+    max_session_s: int = MAX_SECONDS_PER_POINT
+    pressure: str = "moderate"
+    body_weight: bool = False  # true when you lean your weight onto a ball or roller
+    lying_on_back: bool = False
 
     @property
     def tool(self) -> str:
@@ -133,6 +157,7 @@ class Target(NamedTuple):
     cautions: tuple[str, ...]
     avoid_if: tuple[str, ...]
     sources: tuple[str, ...]
+    kind: str = "pressure"  # one of TARGET_KINDS
 
     @property
     def label(self) -> str:
@@ -319,12 +344,12 @@ def _read_layer(paths: list[Path], problems: list[Problem],
             problems.append(Problem(name, "", "", f"cannot be read ({error})"))
             continue
         version = document.get("schema")
-        if version != SCHEMA_VERSION:
+        if isinstance(version, bool) or version not in SUPPORTED_SCHEMAS:
             if isinstance(version, int) and version > SCHEMA_VERSION:
                 message = (f"uses schema {version}, newer than this coach understands "
                            f"({SCHEMA_VERSION}); update coach")
             else:
-                message = f"must start with 'schema = {SCHEMA_VERSION}'"
+                message = f"must start with 'schema = {SCHEMA_VERSION}' (or 'schema = 1')"
             problems.append(Problem(name, "", "schema", message))
             continue
         for key in document:
@@ -479,6 +504,9 @@ def _target(table: dict, catalog: Catalog) -> Target:
         raise _Invalid("method", "needs at least one [[target.method]]")
     methods = tuple(_method(raw, dosage, catalog, index)
                     for index, raw in enumerate(raw_methods, start=1))
+    kind = table.get("kind", "pressure")
+    if kind not in TARGET_KINDS:
+        raise _Invalid("kind", f"must be one of {', '.join(TARGET_KINDS)}")
     return Target(
         id=table["id"],
         name=_text(table, "name"),
@@ -491,6 +519,7 @@ def _target(table: dict, catalog: Catalog) -> Target:
         cautions=_texts(table, "cautions"),
         avoid_if=_ids(table, "avoid_if", catalog.cautions, "caution"),
         sources=_texts(table, "sources", minimum=1),
+        kind=kind,
     )
 
 
@@ -516,9 +545,38 @@ def _method(raw: object, dosage: dict, catalog: Catalog, index: int) -> Method:
             raise _Invalid("reps", f"{reps} x {hold_s} s is more than "
                                    f"{MAX_SECONDS_PER_POINT} s on one point")
         how = _text(raw, "how")
+        # Schema-1 defaults: the builder's gentle ceiling (pressure let go at about 60 s;
+        # rolling up to 120 s), the reps range, and 5 minutes on one point.
+        gentle_hold = max(hold_s, GENTLE_HOLD_MAX_S[technique])
+        max_hold_s = _number(raw, "max_hold_s", low, high, default=min(high, gentle_hold))
+        max_reps = _number(raw, "max_reps", *REPS_RANGE, default=REPS_RANGE[1])
+        max_session_s = _number(raw, "max_session_s", low, MAX_SECONDS_PER_POINT,
+                                default=MAX_SECONDS_PER_POINT)
+        if hold_s > max_hold_s:
+            raise _Invalid("hold_s", f"the default hold ({hold_s} s) is above max_hold_s "
+                                     f"({max_hold_s} s)")
+        if reps > max_reps:
+            raise _Invalid("reps", f"the default reps ({reps}) are above max_reps ({max_reps})")
+        if hold_s * reps > max_session_s:
+            raise _Invalid("max_session_s", f"the default dose ({reps} x {hold_s} s) is above "
+                                            f"max_session_s ({max_session_s} s)")
+        pressure = _text(raw, "pressure", required=False) or "moderate"
+        if pressure not in PRESSURES:
+            raise _Invalid("pressure", f"must be one of {', '.join(PRESSURES)}")
+        body_weight = _flag(raw, "body_weight", default=bool(BODY_WEIGHT_TOOLS & set(tools)))
+        lying_on_back = _flag(raw, "lying_on_back", default=False)
     except _Invalid as invalid:
         raise _Invalid(prefix + invalid.field_name, invalid.message) from None
-    return Method(tools, position, technique, how, hold_s, release_s, reps)
+    return Method(tools, position, technique, how, hold_s, release_s, reps,
+                  max_hold_s=max_hold_s, max_reps=max_reps, max_session_s=max_session_s,
+                  pressure=pressure, body_weight=body_weight, lying_on_back=lying_on_back)
+
+
+def _flag(table: dict, key: str, default: bool) -> bool:
+    value = table.get(key, default)
+    if not isinstance(value, bool):
+        raise _Invalid(key, "must be true or false")
+    return value
 
 
 def _stretch(raw: object) -> StretchSpec | None:

@@ -151,7 +151,7 @@ def test_bad_toml_and_duplicates_and_missing_schema(tmp_path):
     messages = {problem.file.rsplit("/", 1)[-1]: str(problem) for problem in catalog.problems}
     assert "not valid TOML" in messages["a.toml"]
     assert "duplicate target id" in messages["b.toml"]
-    assert "schema = 1" in messages["c.toml"]
+    assert "schema = 2" in messages["c.toml"]
     assert "newer than this coach" in messages["d.toml"]
     assert "my-calf-point" in catalog.targets  # the first copy still loads
 
@@ -177,3 +177,62 @@ def test_habit_loads_must_name_known_targets(tmp_path):
     catalog = load_catalog(tmp_path)
     [problem] = catalog.problems
     assert problem.entry == "gaming" and problem.field == "loads.no-such-muscle"
+
+
+def test_schema_1_methods_get_schema_2_defaults(tmp_path):
+    write(tmp_path, "old.toml", "schema = 1\n" + GOOD_TARGET)
+    target = load_catalog(tmp_path).targets["my-calf-point"]
+    [method] = target.methods
+    assert target.kind == "pressure"
+    assert (method.max_hold_s, method.max_reps, method.max_session_s) == (
+        60, 3, MAX_SECONDS_PER_POINT)
+    assert method.pressure == "moderate"
+    assert method.body_weight is True  # you lean on a ball
+    assert method.lying_on_back is False
+
+
+def test_schema_2_caps_and_flags_are_read(tmp_path):
+    how = 'how = "Rest the calf on the ball."'
+    capped = GOOD_TARGET.replace(how, how + '''
+    max_hold_s = 40
+    max_reps = 2
+    max_session_s = 80
+    pressure = "light"
+    body_weight = false
+    lying_on_back = true''')
+    write(tmp_path, "new.toml", "schema = 2\n" + capped.replace(
+        'id = "my-calf-point"', 'id = "my-calf-point"\n    kind = "pressure"'))
+    catalog = load_catalog(tmp_path)
+    assert catalog.problems == []
+    [method] = catalog.targets["my-calf-point"].methods
+    assert (method.max_hold_s, method.max_reps, method.max_session_s) == (40, 2, 80)
+    assert (method.pressure, method.body_weight, method.lying_on_back) == ("light", False, True)
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "words"),
+    [
+        ("max_hold_s = 30", "method #1.hold_s", "above max_hold_s"),
+        ("max_reps = 1", "method #1.reps", "above max_reps"),
+        ("max_session_s = 60", "method #1.max_session_s", "above max_session_s"),
+        ('pressure = "deep"', "method #1.pressure", "one of light"),
+        ('body_weight = "yes"', "method #1.body_weight", "true or false"),
+    ],
+)
+def test_a_default_dose_above_its_caps_is_refused(tmp_path, extra, field, words):
+    broken = GOOD_TARGET.replace('how = "Rest the calf on the ball."',
+                                 f'how = "Rest the calf on the ball."\n    {extra}')
+    write(tmp_path, "mine.toml", "schema = 2\n" + broken)
+    catalog = load_catalog(tmp_path)
+    assert "my-calf-point" not in catalog.targets
+    [problem] = catalog.problems
+    assert (problem.field, words in problem.message) == (field, True), problem
+
+
+def test_every_builtin_default_dose_fits_its_caps(builtin):
+    for target in builtin.targets.values():
+        for method in target.methods:
+            assert method.hold_s <= method.max_hold_s
+            assert method.reps <= method.max_reps
+            assert method.hold_s * method.reps <= method.max_session_s
+            assert target.kind in ("pressure", "stretch", "movement")
