@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from coach.bodymap import SIDES, VIEWS, BodyMap, MapSide, Point, Zone
+from coach.bodymap import problems as map_problems
 from coach.errors import UsageError, closest
 
 SCHEMA_VERSION = 2
@@ -21,8 +23,13 @@ SUPPORTED_SCHEMAS = (1, 2)
 POSITIONS = {
     "seated": "seated at your desk",
     "standing": "standing",
+    "floor": "sitting on the floor",
     "lying": "lying down",
 }
+# Where a desk movement is done (break reminders come at the desk).
+MOVEMENT_POSITIONS = ("seated", "standing")
+# A desk movement lasts 30 s to 2 min (McLean 2001: 30 s micro-breaks; NIOSH: short breaks).
+MOVEMENT_SECONDS_RANGE = (30, 120)
 TECHNIQUES = {
     "sustained-pressure": "press and hold",
     "short-strokes": "short strokes",
@@ -146,6 +153,16 @@ class StretchSpec(NamedTuple):
 
 
 class Target(NamedTuple):
+    """One library entry, of one of three kinds (TARGET_KINDS):
+
+    - "pressure": a muscle to press or roll; `methods` (at least one) and usually a
+      `stretch` to follow; `find` and `refers` say where it is and where its pain goes.
+    - "stretch": a stretch done on its own, no pressure at all (the scalenes lie over the
+      nerves to the arm); `methods` is empty, `stretch` is set, `find` and `refers` as above.
+    - "movement": a short desk movement for break reminders; `how`, `seconds` (30-120) and
+      `position` ("seated" or "standing") say what to do; no methods, stretch or map.
+    """
+
     id: str
     name: str
     areas: tuple[str, ...]
@@ -158,6 +175,10 @@ class Target(NamedTuple):
     avoid_if: tuple[str, ...]
     sources: tuple[str, ...]
     kind: str = "pressure"  # one of TARGET_KINDS
+    how: str = ""  # movement: what to do, in plain words
+    seconds: int = 0  # movement: how long, 30-120 s
+    position: str = ""  # movement: "seated" or "standing"
+    body_map: BodyMap | None = None  # where to press and where it refers (pressure, stretch)
 
     @property
     def label(self) -> str:
@@ -188,6 +209,14 @@ class Catalog:
 
     def resolve_caution(self, name: str) -> str:
         return _resolve(name, self.cautions, "caution")
+
+    def resolve_target(self, name: str) -> str:
+        """A target id from its id or name ("upper-trapezius", "Upper trapezius")."""
+        return _resolve(name, self.targets, "muscle")
+
+    def of_kind(self, kind: str) -> list[Target]:
+        """The entries of one kind ("pressure", "stretch" or "movement"), in library order."""
+        return [target for target in self.targets.values() if target.kind == kind]
 
     def resolve_list(self, kind: str, names: str | Iterable[str]) -> tuple[str, ...]:
         """Resolve "a,b" (or a list) of areas, habits, tools or cautions; order kept, no repeats."""
@@ -493,20 +522,32 @@ def _habit(table: dict, catalog: Catalog) -> Habit:
 
 
 def _target(table: dict, catalog: Catalog) -> Target:
-    bilateral = table.get("bilateral")
-    if not isinstance(bilateral, bool):
-        raise _Invalid("bilateral", "must be true or false")
-    dosage = table.get("dosage")
-    if not isinstance(dosage, dict):
-        raise _Invalid("dosage", "is missing (hold_s, release_s, reps)")
-    raw_methods = table.get("method")
-    if not isinstance(raw_methods, list) or not raw_methods:
-        raise _Invalid("method", "needs at least one [[target.method]]")
-    methods = tuple(_method(raw, dosage, catalog, index)
-                    for index, raw in enumerate(raw_methods, start=1))
     kind = table.get("kind", "pressure")
     if kind not in TARGET_KINDS:
         raise _Invalid("kind", f"must be one of {', '.join(TARGET_KINDS)}")
+    if kind == "movement":
+        return _movement(table, catalog)
+    bilateral = table.get("bilateral")
+    if not isinstance(bilateral, bool):
+        raise _Invalid("bilateral", "must be true or false")
+    if kind == "stretch":
+        # Stretch only: no pressure methods at all (e.g. the scalenes lie over the nerves).
+        for key in ("method", "dosage"):
+            if key in table:
+                raise _Invalid(key, 'a stretch-only entry (kind = "stretch") has no pressure '
+                                    'methods: remove it, or set kind = "pressure"')
+        if table.get("stretch") is None:
+            raise _Invalid("stretch", 'is missing: a stretch-only entry needs [target.stretch]')
+        methods: tuple[Method, ...] = ()
+    else:
+        dosage = table.get("dosage")
+        if not isinstance(dosage, dict):
+            raise _Invalid("dosage", "is missing (hold_s, release_s, reps)")
+        raw_methods = table.get("method")
+        if not isinstance(raw_methods, list) or not raw_methods:
+            raise _Invalid("method", "needs at least one [[target.method]]")
+        methods = tuple(_method(raw, dosage, catalog, index)
+                        for index, raw in enumerate(raw_methods, start=1))
     return Target(
         id=table["id"],
         name=_text(table, "name"),
@@ -520,7 +561,110 @@ def _target(table: dict, catalog: Catalog) -> Target:
         avoid_if=_ids(table, "avoid_if", catalog.cautions, "caution"),
         sources=_texts(table, "sources", minimum=1),
         kind=kind,
+        body_map=_body_map(table.get("map"), bilateral),
     )
+
+
+def _movement(table: dict, catalog: Catalog) -> Target:
+    """A desk movement for break reminders: what to do, for how long, seated or standing."""
+    for key in ("method", "dosage", "stretch", "map"):
+        if key in table:
+            raise _Invalid(key, 'a movement (kind = "movement") has only how, seconds and '
+                                'position: remove this table')
+    position = _text(table, "position")
+    if position not in MOVEMENT_POSITIONS:
+        raise _Invalid("position", f"must be one of {', '.join(MOVEMENT_POSITIONS)}")
+    return Target(
+        id=table["id"],
+        name=_text(table, "name"),
+        areas=_ids(table, "areas", catalog.areas, "area"),
+        bilateral=_flag(table, "bilateral", default=False),
+        find="",
+        refers="",
+        methods=(),
+        stretch=None,
+        cautions=_texts(table, "cautions"),
+        avoid_if=_ids(table, "avoid_if", catalog.cautions, "caution"),
+        sources=_texts(table, "sources", minimum=1),
+        kind="movement",
+        how=_text(table, "how"),
+        seconds=_number(table, "seconds", *MOVEMENT_SECONDS_RANGE),
+        position=position,
+    )
+
+
+def _body_map(raw: object, bilateral: bool) -> BodyMap | None:
+    """[target.map]: per side ("left" and "right", or "whole"), points and zones per view."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise _Invalid("map", "must be a table")
+    sides = []
+    for side, part in raw.items():
+        if side not in SIDES:
+            raise _Invalid(f"map.{side}", f"unknown side; expected one of {', '.join(SIDES)}")
+        if not isinstance(part, dict):
+            raise _Invalid(f"map.{side}", "must be a table with points and zones")
+        sides.append(MapSide(side, _map_points(part.get("points"), f"map.{side}.points"),
+                             _map_zones(part.get("zones"), f"map.{side}.zones")))
+    body_map = BodyMap(tuple(sides))
+    found = map_problems(body_map, bilateral)
+    if found:
+        raise _Invalid(*found[0])
+    return body_map
+
+
+def _view(item: dict, where: str) -> str:
+    view = item.get("view")
+    if view not in VIEWS:
+        raise _Invalid(f"{where}.view", f"must be one of {', '.join(VIEWS)}")
+    return view
+
+
+def _unit(value: object) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | float) and 0 <= value <= 1
+
+
+def _map_points(raw: object, where: str) -> tuple[Point, ...]:
+    if not isinstance(raw, list):
+        raise _Invalid(where, 'must be a list like [{ view = "back", x = 0.4, y = 0.2 }]')
+    points = []
+    for index, item in enumerate(raw, start=1):
+        label = f"{where} #{index}"
+        if not isinstance(item, dict) or not (_unit(item.get("x")) and _unit(item.get("y"))):
+            raise _Invalid(label, "needs view, and x and y from 0 to 1")
+        points.append(Point(_view(item, label), float(item["x"]), float(item["y"])))
+    return tuple(points)
+
+
+def _map_zones(raw: object, where: str) -> tuple[Zone, ...]:
+    if not isinstance(raw, list):
+        raise _Invalid(where, "must be a list of zones, each with a view and an ellipse "
+                              "[cx, cy, rx, ry] or a polygon [[x, y], ...]")
+    zones = []
+    for index, item in enumerate(raw, start=1):
+        label = f"{where} #{index}"
+        if not isinstance(item, dict):
+            raise _Invalid(label, "must be a table")
+        view = _view(item, label)
+        ellipse, polygon = item.get("ellipse"), item.get("polygon")
+        if (ellipse is None) == (polygon is None):
+            raise _Invalid(label, "needs either ellipse = [cx, cy, rx, ry] or "
+                                  "polygon = [[x, y], ...]")
+        if ellipse is not None:
+            if not (isinstance(ellipse, list) and len(ellipse) == 4
+                    and all(_unit(value) for value in ellipse)):
+                raise _Invalid(f"{label}.ellipse", "must be [cx, cy, rx, ry], each 0 to 1")
+            zones.append(Zone(view, "ellipse", tuple(float(value) for value in ellipse)))
+        else:
+            if not (isinstance(polygon, list) and len(polygon) >= 3
+                    and all(isinstance(corner, list) and len(corner) == 2
+                            and all(_unit(value) for value in corner) for corner in polygon)):
+                raise _Invalid(f"{label}.polygon", "must list at least 3 corners [x, y], "
+                                                   "each 0 to 1")
+            zones.append(Zone(view, "polygon",
+                              tuple((float(x), float(y)) for x, y in polygon)))
+    return tuple(zones)
 
 
 def _method(raw: object, dosage: dict, catalog: Catalog, index: int) -> Method:

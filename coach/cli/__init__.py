@@ -13,6 +13,7 @@ import sys
 COMMANDS = {
     "today": "coach.cli.today:today",
     "catalog": "coach.cli.catalog:catalog",
+    "show": "coach.cli.show:show",
     "log": "coach.cli.pain:log",
     "report": "coach.cli.pain:report",
     "export": "coach.cli.data:export",

@@ -14,17 +14,20 @@ from coach.cli.common import load_catalog_with_warnings, print_json
 @click.option("--check", "check_path", metavar="PATH", type=click.Path(path_type=Path),
               help="Validate a routine file without installing it (exit 0 valid, 2 invalid).")
 def catalog(as_json: bool, check_path: Path | None) -> None:
-    """List the problem areas, habits, tools and muscles coach knows."""
+    """List the problem areas, habits, tools, muscles, stretches, desk movements and health
+    cautions coach knows."""
     if check_path is not None:
         _check(check_path)
         return
+    from coach.library import caution_json
+
     library = load_catalog_with_warnings()
     data = {
         "areas": [{"id": area.id, "label": area.label} for area in library.areas.values()],
         "habits": [{"id": habit.id, "label": habit.label} for habit in library.habits.values()],
         "tools": [{"id": tool.id, "label": tool.label} for tool in library.tools.values()],
-        "muscles": [{"id": target.id, "name": target.name, "areas": list(target.areas)}
-                    for target in library.targets.values()],
+        "muscles": [_entry_json(target) for target in library.targets.values()],
+        "cautions": [caution_json(caution) for caution in library.cautions.values()],
     }
     if as_json:
         print_json(data)
@@ -35,9 +38,31 @@ def catalog(as_json: bool, check_path: Path | None) -> None:
         for entry in data[key]:
             click.echo(f"  {entry['id']:<26} {entry[name]}")
         click.echo("")
-    click.echo("Muscles:")
-    for muscle in data["muscles"]:
-        click.echo(f"  {muscle['id']:<26} {muscle['name']}  ({', '.join(muscle['areas'])})")
+    for kind, title in (("pressure", "Muscles"), ("stretch", "Stretch only (no pressure)"),
+                        ("movement", "Desk movements (for breaks)")):
+        entries = [muscle for muscle in data["muscles"] if muscle["kind"] == kind]
+        if not entries:
+            continue
+        click.echo(f"{title}:")
+        for muscle in entries:
+            detail = (f"{muscle['seconds']} s, {muscle['position']}" if kind == "movement"
+                      else ", ".join(muscle["areas"]))
+            click.echo(f"  {muscle['id']:<26} {muscle['name']}  ({detail})")
+        click.echo("")
+    click.echo("Health cautions:")
+    for caution in data["cautions"]:
+        urgent = "  (see a clinician first)" if caution["urgent"] else ""
+        click.echo(f"  {caution['id']:<26} {caution['label']}{urgent}")
+    click.echo("\n'coach show MUSCLE' shows one muscle's card with its body map.")
+
+
+def _entry_json(target) -> dict:
+    entry = {"id": target.id, "name": target.name, "kind": target.kind,
+             "areas": list(target.areas),
+             "map": target.body_map.to_json() if target.body_map else None}
+    if target.kind == "movement":
+        entry.update(how=target.how, seconds=target.seconds, position=target.position)
+    return entry
 
 
 def _check(path: Path) -> None:

@@ -85,16 +85,33 @@ def test_catalog_json_follows_the_contract(coach):
     result = coach("catalog", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"areas", "habits", "tools", "muscles"}
+    assert set(data) == {"areas", "habits", "tools", "muscles", "cautions"}
     assert len(data["areas"]) >= 14 and len(data["muscles"]) >= 24 and len(data["habits"]) >= 7
     assert all(set(area) == {"id", "label"} for area in data["areas"])
-    assert all(set(muscle) == {"id", "name", "areas"} for muscle in data["muscles"])
+    for muscle in data["muscles"]:
+        if muscle["kind"] == "movement":
+            assert set(muscle) == {"id", "name", "kind", "areas", "map", "how", "seconds",
+                                   "position"}
+            assert muscle["map"] is None and 30 <= muscle["seconds"] <= 120
+        else:
+            assert set(muscle) == {"id", "name", "kind", "areas", "map"}
+            assert muscle["kind"] in ("pressure", "stretch")
+            sides = {"left", "right"} if set(muscle["map"]) != {"whole"} else {"whole"}
+            assert set(muscle["map"]) == sides
+            for part in muscle["map"].values():
+                assert part["points"] and part["zones"]
+    assert data["cautions"] and all(
+        set(caution) == {"id", "label", "urgent", "question"} for caution in data["cautions"])
+    assert any(caution["urgent"] for caution in data["cautions"])
 
 
 def test_catalog_text_lists_everything(coach):
     result = coach("catalog")
     assert result.returncode == 0
     assert "Problem areas:" in result.stdout and "low-back" in result.stdout
+    for title in ("Muscles:", "Stretch only (no pressure):", "Desk movements (for breaks):",
+                  "Health cautions:"):
+        assert title in result.stdout
 
 
 BROKEN = """

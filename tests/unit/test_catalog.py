@@ -49,7 +49,10 @@ def test_builtin_library_is_complete(builtin):
 def test_every_target_is_sourced_and_within_dosage_ranges(builtin):
     for target in builtin.targets.values():
         assert target.sources, target.id
-        assert target.find and target.refers
+        if target.kind == "movement":
+            assert target.how and target.seconds and target.position, target.id
+        else:
+            assert target.find and target.refers, target.id
         for method in target.methods:
             low, high = HOLD_RANGE_S[method.technique]
             assert low <= method.hold_s <= high, target.id
