@@ -249,12 +249,14 @@ class CoachApp(App[None]):
             reload()
 
     def action_open(self, screen_name: str) -> None:
-        """Open trends, settings or home (used by bindings and the command palette)."""
+        """Open trends, settings, the library or home (bindings and the command palette)."""
         from coach.tui.screens.home import HomeScreen
+        from coach.tui.screens.library import LibraryScreen
         from coach.tui.screens.settings import SettingsScreen
         from coach.tui.screens.trends import TrendsScreen
 
-        screens = {"trends": TrendsScreen, "settings": SettingsScreen}
+        screens = {"trends": TrendsScreen, "settings": SettingsScreen,
+                   "library": LibraryScreen}
         if screen_name == "home":
             while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
                 self.pop_screen()

@@ -17,10 +17,12 @@ HELP_TEXT = """\
   s, Enter  start today's routine     m  "I only have N minutes"
   r  resume today's unfinished session
   t  trends        ,  settings        q  quit
+  b  library: every muscle with its body map; search where it hurts
 
 [b]During a session[/b]
   space  pause / resume    n  skip step    b  back a step
   +  15 more seconds       q  end (what you did is kept)
+  p  body map on/off (shown by itself on a wide terminal)
 
 [b]Pain ratings[/b]  0 = no pain, 10 = worst imaginable.
   1-3 mild, 4-6 moderate, 7-10 severe. A change of about 2 points

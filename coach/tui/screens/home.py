@@ -24,6 +24,7 @@ class HomeScreen(Screen):
         Binding("m", "short_routine", "Only N min"),
         Binding("r", "resume_session", "Resume"),
         Binding("t", "app.open('trends')", "Trends"),
+        Binding("b", "app.open('library')", "Library"),
         Binding("comma", "app.open('settings')", "Settings", key_display=","),
         Binding("q", "app.quit", "Quit"),
     ]

@@ -15,7 +15,7 @@ from functools import partial
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -24,12 +24,14 @@ from coach.errors import CoachError
 from coach.model import Routine
 from coach.timeline import ADD_SECONDS, SessionClock, Timeline, side_text, tool_text
 from coach.tui.dialogs.rating import RatingDialog
+from coach.tui.widgets.body_map import BodyMapView
 from coach.tui.widgets.countdown import PhaseCountdown, set_text
 from coach.tui.widgets.player_progress import TimedProgress
 
 REDRAW_S = 0.1  # how often the screen repaints; it never counts time
 FLASH_S = 0.6  # how long the visible flash lasts after a phase change
 SCALE = "0 = no pain, 10 = worst imaginable"
+MAP_MIN_WIDTH = 100  # the body map shows beside the countdown from this width; `p` toggles
 
 
 def _label(identifier: str) -> str:
@@ -72,6 +74,19 @@ class PlayerScreen(Screen):
         height: auto;
         margin: 1 0 0 0;
     }
+    PlayerScreen #player-main {
+        height: 1fr;
+    }
+    PlayerScreen #player-map {
+        display: none;
+        width: 34;
+        height: 1fr;
+        max-height: 30;
+        margin: 1 0 0 1;
+    }
+    PlayerScreen.-map #player-map {
+        display: block;
+    }
     """
 
     BINDINGS = [
@@ -82,6 +97,7 @@ class PlayerScreen(Screen):
         Binding("q", "end_session", "End"),
         Binding("m", "toggle_bell", "Bell"),
         Binding("f", "toggle_flash", "Flash on/off", show=False),
+        Binding("p", "toggle_map", "Map", show=False),
     ]
 
     class Finished(Message):
@@ -134,10 +150,17 @@ class PlayerScreen(Screen):
         self._wake_for: tuple | None = None
         self._dialog_open = False
         self._ended = False
+        self.map_choice: bool | None = None  # None: shown when the terminal is wide enough
 
     # -- layout --------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        with Horizontal(id="player-main"):
+            yield from self._compose_body()
+            yield BodyMapView(id="player-map")
+        yield Footer(compact=True)
+
+    def _compose_body(self) -> ComposeResult:
         with Vertical(id="player-body"):
             yield Static("", id="player-where", markup=False)
             yield Static("", id="player-muscle", markup=False)
@@ -150,7 +173,6 @@ class PlayerScreen(Screen):
                 yield TimedProgress("Step", id="player-step-progress")
                 yield TimedProgress("Session", id="player-session-progress")
             yield Static("", id="player-next", markup=False)
-        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if not self.routine.steps:  # nothing to do: leave no empty session behind
@@ -224,6 +246,7 @@ class PlayerScreen(Screen):
             # Where never to press is part of the step, not small print.
             set_text(self.query_one("#player-careful", Static),
                      f"Careful: {' '.join(step.cautions)}" if step.cautions else "")
+            self._show_map(step)
         if phase is None:
             countdown.show("Done: well done for today", 0.0,
                            "Saving your session...", paused=False)
@@ -263,6 +286,32 @@ class PlayerScreen(Screen):
 
     def action_back_step(self) -> None:
         self._move(self.session.back_step)
+
+    def action_toggle_map(self) -> None:
+        self.map_choice = not self._map_shown()
+        self._place_map()
+
+    def _map_shown(self) -> bool:
+        if self.query_one("#player-map", BodyMapView).body_map is None:
+            return False
+        if self.map_choice is not None:
+            return self.map_choice
+        return self.size.width >= MAP_MIN_WIDTH
+
+    def _place_map(self) -> None:
+        self.set_class(self._map_shown(), "-map")
+
+    def on_resize(self, _event) -> None:
+        self._place_map()
+
+    def _show_map(self, step) -> None:
+        """The current step's map, only its side (both sides for a one-sided target)."""
+        catalog = getattr(self.app, "catalog", None)
+        target = catalog.targets.get(step.muscle) if catalog is not None else None
+        side = step.side if step.side in ("left", "right") else None
+        self.query_one("#player-map", BodyMapView).show(
+            target.body_map if target is not None else None, side)
+        self._place_map()
 
     def action_toggle_bell(self) -> None:
         self.bell_on = not self.bell_on
