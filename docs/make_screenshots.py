@@ -1,6 +1,7 @@
 """Make the README screenshots from the app itself, on demo data and a fixed clock.
 
-Run: .venv/bin/python docs/make_screenshots.py  (writes docs/player.svg and docs/trends.svg)
+Run: .venv/bin/python docs/make_screenshots.py  (writes docs/player.svg, docs/trends.svg,
+docs/library.svg and docs/card.svg)
 """
 
 from __future__ import annotations
@@ -42,7 +43,15 @@ async def main() -> None:
             await app.workers.wait_for_complete()
             await pilot.pause()
             app.save_screenshot(str(DOCS / "trends.svg"))
-            await pilot.press("escape", "s")
+            await pilot.press("escape", "b", "slash", *"pain behind the eye")
+            await pilot.pause()
+            app.save_screenshot(str(DOCS / "library.svg"))
+            await pilot.press("enter", "enter")  # open the best match's card
+            await pilot.pause()
+            app.save_screenshot(str(DOCS / "card.svg"))
+            await pilot.press("escape", "escape", "escape", "escape")
+            await pilot.pause()
+            await pilot.press("s")
             await pilot.pause()
             await pilot.press("5", "enter")  # the "before" rating
             await pilot.pause()
