@@ -426,10 +426,19 @@ def _validate_into(catalog: Catalog, raw: dict[str, dict[str, tuple]]) -> None:
         ("target", catalog.targets, _target),
         ("habit", catalog.habits, _habit),
     )
+    builtin = str(builtin_dir())
     for kind, into, build in builders:
         for entry_id, (file_name, table) in raw[kind].items():
             try:
-                into[entry_id] = build(table, catalog)
+                if kind == "target":
+                    # The built-in maps are checked against the outline by the library's
+                    # tests; checking them at every start-up would cost `coach today` more
+                    # than the rest of the library together. A person's own file is
+                    # checked every time.
+                    into[entry_id] = _target(table, catalog,
+                                             check_map=not file_name.startswith(builtin))
+                else:
+                    into[entry_id] = build(table, catalog)
             except _Invalid as invalid:
                 catalog.problems.append(Problem(file_name, entry_id, invalid.field_name,
                                                 invalid.message))
@@ -521,7 +530,7 @@ def _habit(table: dict, catalog: Catalog) -> Habit:
     )
 
 
-def _target(table: dict, catalog: Catalog) -> Target:
+def _target(table: dict, catalog: Catalog, check_map: bool = True) -> Target:
     kind = table.get("kind", "pressure")
     if kind not in TARGET_KINDS:
         raise _Invalid("kind", f"must be one of {', '.join(TARGET_KINDS)}")
@@ -561,7 +570,7 @@ def _target(table: dict, catalog: Catalog) -> Target:
         avoid_if=_ids(table, "avoid_if", catalog.cautions, "caution"),
         sources=_texts(table, "sources", minimum=1),
         kind=kind,
-        body_map=_body_map(table.get("map"), bilateral),
+        body_map=_body_map(table.get("map"), bilateral, check_map),
     )
 
 
@@ -593,10 +602,15 @@ def _movement(table: dict, catalog: Catalog) -> Target:
     )
 
 
-def _body_map(raw: object, bilateral: bool) -> BodyMap | None:
+def _body_map(raw: object, bilateral: bool, check: bool = True) -> BodyMap | None:
     """[target.map]: per side ("left" and "right", or "whole"), points and zones per view."""
     if raw is None:
         return None
+    if not check:
+        try:
+            return _trusted_map(raw)
+        except (AttributeError, KeyError, TypeError, ValueError):
+            pass  # not as the built-in files are written: check it field by field
     if not isinstance(raw, dict):
         raise _Invalid("map", "must be a table")
     sides = []
@@ -608,10 +622,21 @@ def _body_map(raw: object, bilateral: bool) -> BodyMap | None:
         sides.append(MapSide(side, _map_points(part.get("points"), f"map.{side}.points"),
                              _map_zones(part.get("zones"), f"map.{side}.zones")))
     body_map = BodyMap(tuple(sides))
-    found = map_problems(body_map, bilateral)
+    found = map_problems(body_map, bilateral) if check else []
     if found:
         raise _Invalid(*found[0])
     return body_map
+
+
+def _trusted_map(raw: dict) -> BodyMap:
+    """A built-in map read without the field-by-field checks (the tests make them)."""
+    return BodyMap(tuple(
+        MapSide(side,
+                tuple(Point(point["view"], point["x"], point["y"]) for point in part["points"]),
+                tuple(Zone(zone["view"], "ellipse", tuple(zone["ellipse"])) if "ellipse" in zone
+                      else Zone(zone["view"], "polygon", tuple(map(tuple, zone["polygon"])))
+                      for zone in part["zones"]))
+        for side, part in raw.items()))
 
 
 def _view(item: dict, where: str) -> str:
