@@ -6,12 +6,14 @@ import os
 import shutil
 import sys
 import textwrap
+from itertools import groupby
 
 import click
 
 from coach.cli.common import load_catalog_with_warnings, print_json
 
-MAP_COLUMNS, MAP_ROWS = 36, 18
+MAP_SHARE = 0.45  # of the terminal's width: 36x18 cells on 80 columns, 54x27 on 120
+MAX_TEXT_WIDTH = 100
 MAP_KEY = "● press here (stretch only: feel the stretch here) · shaded: where the pain goes"
 # Colour per map cell role (ANSI through click.style); the point is also bold.
 MAP_COLOURS = {"outline": "bright_black", "zone": "red", "point": "yellow", "label": None}
@@ -36,8 +38,8 @@ def show(muscle: str, as_json: bool, colour: bool | None) -> None:
         return
     if colour is None:
         colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    width = max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
-    click.echo("\n".join(card_lines(entry, width, colour)), color=colour)
+    columns = max(40, shutil.get_terminal_size((80, 24)).columns)
+    click.echo("\n".join(card_lines(entry, columns, colour)), color=colour)
 
 
 def _resolve(library, muscle: str) -> str:
@@ -58,14 +60,19 @@ def _resolve(library, muscle: str) -> str:
                          f"{', '.join(found)} (run 'coach show' with one of them).") from None
 
 
-def card_lines(entry, width: int, colour: bool) -> list[str]:
+def card_lines(entry, columns: int, colour: bool) -> list[str]:
+    """The card for a terminal `columns` wide: text wrapped to at most MAX_TEXT_WIDTH, the
+    map in proportion to the terminal."""
     from coach import bodymap
 
     target = entry.target
+    width = min(columns, MAX_TEXT_WIDTH)
     lines = [_bold(target.name, colour), *_wrap(entry.summary(), width)]
     if target.body_map is not None:
         lines.append("")
-        grid = bodymap.render(target.body_map, MAP_COLUMNS, MAP_ROWS, focus=True)
+        map_columns = max(bodymap.MIN_COLUMNS, int(columns * MAP_SHARE))
+        map_rows = max(bodymap.MIN_ROWS, map_columns // 2)
+        grid = bodymap.render(target.body_map, map_columns, map_rows, focus=True)
         lines += [_map_row(row, colour) for row in grid]
         lines.append(MAP_KEY)
     for heading, paragraphs in entry.sections():
@@ -88,13 +95,12 @@ def _bold(text: str, colour: bool) -> str:
 
 
 def _map_row(row, colour: bool) -> str:
+    """One row of the map; in colour, each run of cells of one role styled once."""
     if not colour:
         return "".join(cell.char for cell in row).rstrip()
     out = []
-    for cell in row:
-        shade = MAP_COLOURS.get(cell.role)
-        if cell.role == "blank" or (shade is None and cell.role != "label"):
-            out.append(cell.char)
-        else:
-            out.append(click.style(cell.char, fg=shade, bold=cell.role == "point"))
+    for role, cells in groupby(row, key=lambda cell: cell.role):
+        chars = "".join(cell.char for cell in cells)
+        shade = MAP_COLOURS.get(role)
+        out.append(click.style(chars, fg=shade, bold=role == "point") if shade else chars)
     return "".join(out).rstrip()

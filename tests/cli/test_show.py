@@ -84,3 +84,25 @@ def test_show_lists_the_cautions_that_rule_it_out(coach):
 def test_show_bad_names_get_one_line(coach, args, words):
     line = assert_one_line_error(coach(*args))
     assert words in line
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+@pytest.mark.parametrize("colour", [False, True], ids=["plain", "colour"])
+def test_card_snapshot(snapshot, columns, colour):
+    """The card with its map as a terminal 80 or 120 columns wide shows it, with and
+    without colour (ANSI codes kept in the snapshot)."""
+    from coach.catalog import load_catalog
+    from coach.cli.show import card_lines
+    from coach.library import card
+
+    catalog = load_catalog(include_user=False)
+    lines = card_lines(card(catalog, catalog.targets["upper-trapezius"]), columns, colour)
+    assert all(len(click_unstyle(line)) <= columns for line in lines)
+    assert ("\x1b[" in "\n".join(lines)) == colour
+    assert "\n".join(lines) == snapshot
+
+
+def click_unstyle(text: str) -> str:
+    import click
+
+    return click.unstyle(text)
