@@ -74,7 +74,8 @@ def run_doctor(store) -> list[Finding]:
                 read_file(path)
             except DamagedFile as damaged:
                 store.set_aside(path)
-                findings.append(Finding("problem", f"{store._relative(path)} was damaged "
+                # a "fixed" line: the rebuild below says whether anything could be recovered
+                findings.append(Finding("fixed", f"{store._relative(path)} was damaged "
                                         f"({damaged.reason}) and has been set aside."))
             except UnsafeFile as error:
                 findings.append(Finding("problem", str(error)))
