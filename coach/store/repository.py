@@ -299,12 +299,11 @@ class Store:
     @contextlib.contextmanager
     def _writing(self) -> Iterator[None]:
         """Hold the lock, check the schema and take today's backup before any change."""
-        with self._lock.held():
+        with self._errors(), self._lock.held():
             self._finish_interrupted()
             self._check_schema(write=True)
-            with self._errors():
-                self._daily_backup()
-                yield
+            self._daily_backup()
+            yield
 
     def _schema_version(self) -> int | None:
         meta = self._read(self.directory / MAIN_FILE).get("meta", {})
