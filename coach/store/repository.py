@@ -529,7 +529,7 @@ class Store:
                     raise self._unreadable_record(path, error) from None
             seen_ids = {rating.id for rating in existing if rating.id}
             seen_keys = {rating.key() for rating in existing}
-            seen_local = {rating.local_key() for rating in existing}
+            seen_local = {rating.local_key() for rating in existing} if floating_ids else set()
             next_id = _next_id(table)
             fresh = 0
             for rating in batch:
@@ -537,11 +537,14 @@ class Store:
                 if rating.id in seen_ids or rating.key() in seen_keys or (
                         floating and rating.local_key() in seen_local):
                     continue
-                stored = rating if rating.id else replace(rating, id=uuid.uuid4().hex)
-                seen_ids.add(stored.id)
-                seen_keys.add(stored.key())
-                seen_local.add(stored.local_key())
-                table[str(next_id)] = stored.to_doc()
+                doc = rating.to_doc()
+                if not rating.id:
+                    doc["id"] = os.urandom(16).hex()  # as unique as a uuid4, cheaper
+                seen_ids.add(doc["id"])
+                seen_keys.add(rating.key())
+                if floating_ids:
+                    seen_local.add(rating.local_key())
+                table[str(next_id)] = doc
                 next_id += 1
                 fresh += 1
             if fresh:
