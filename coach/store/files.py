@@ -135,6 +135,9 @@ def secure_data_dir(path: Path) -> str | None:
 
     Returns a one-line notice when the folder's permissions were tightened.
     """
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise DiskError(f"the data folder {path} is a file, not a folder; point COACH_HOME at "
+                        "a folder.")
     ensure_dir(path)
     _DATA_ROOTS.add(os.path.abspath(path))
     mode = stat.S_IMODE(os.stat(path).st_mode)
