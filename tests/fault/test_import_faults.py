@@ -1,6 +1,6 @@
 """An import is all or nothing: SIGKILL/SIGTERM at random moments, ENOSPC at every write.
 
-COACH_FAULT_IMPORT_KILLS sets how many imports are killed (default 6, to keep `make
+COACH_FAULT_IMPORT_KILLS sets how many imports are killed (default 4, to keep `make
 test` short on two cores; the issue's full run is 100). Each killed import is of
 100,000 ratings over 24 months into a store that already holds some; afterwards the
 store holds all of it or none, and `coach doctor` reports a clean store.
@@ -25,7 +25,7 @@ from coach.store import Rating, Store, StoreError, files
 pytestmark = [pytest.mark.fault, pytest.mark.xdist_group("fault")]
 
 COACH = str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "coach")
-KILLS = int(os.environ.get("COACH_FAULT_IMPORT_KILLS", "6"))
+KILLS = int(os.environ.get("COACH_FAULT_IMPORT_KILLS", "4"))
 RATINGS = 100_000
 MONTHS = 24
 AREAS = ("neck", "shoulders", "upper-back", "low-back", "forearm-wrist", "jaw")
