@@ -86,6 +86,7 @@ def wait_for_commit(home: Path, process: subprocess.Popen, deadline: float) -> N
         time.sleep(0.002)
 
 
+@pytest.mark.timeout(180 + 60 * KILLS)  # a long run (COACH_FAULT_IMPORT_KILLS=100) may
 def test_sigkill_or_sigterm_during_an_import_leaves_all_or_none(base):
     folder, home, big = base
     seed = random.randrange(1_000_000)
