@@ -1,6 +1,6 @@
 """An import is all or nothing: SIGKILL/SIGTERM at random moments, ENOSPC at every write.
 
-COACH_FAULT_IMPORT_KILLS sets how many imports are killed (default 4, to keep `make
+COACH_FAULT_IMPORT_KILLS sets how many imports are killed (default 6, to keep `make
 test` short on two cores; the issue's full run is 100). Each killed import is of
 100,000 ratings over 24 months into a store that already holds some; afterwards the
 store holds all of it or none, and `coach doctor` reports a clean store.
@@ -25,7 +25,7 @@ from coach.store import Rating, Store, StoreError, files
 pytestmark = [pytest.mark.fault, pytest.mark.xdist_group("fault")]
 
 COACH = str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "coach")
-KILLS = int(os.environ.get("COACH_FAULT_IMPORT_KILLS", "4"))
+KILLS = int(os.environ.get("COACH_FAULT_IMPORT_KILLS", "6"))
 RATINGS = 100_000
 MONTHS = 24
 AREAS = ("neck", "shoulders", "upper-back", "low-back", "forearm-wrist", "jaw")
@@ -75,15 +75,15 @@ def base(tmp_path_factory):
     return folder, home, big
 
 
-def wait_for_commit(home: Path, process: subprocess.Popen, deadline: float) -> None:
-    folder = home / "ratings"
+def wait_for(folder: Path, prefix: str, process: subprocess.Popen, deadline: float) -> None:
+    """Until a file whose name starts with `prefix` appears in `folder`."""
     while time.monotonic() < deadline and process.poll() is None:
         try:
-            if any(name.startswith(files.COMMIT_PREFIX) for name in os.listdir(folder)):
+            if any(name.startswith(prefix) for name in os.listdir(folder)):
                 return
         except FileNotFoundError:
             pass
-        time.sleep(0.002)
+        time.sleep(0.001)
 
 
 @pytest.mark.timeout(180 + 60 * KILLS)  # a long run (COACH_FAULT_IMPORT_KILLS=100) may
@@ -107,13 +107,17 @@ def test_sigkill_or_sigterm_during_an_import_leaves_all_or_none(base):
         shutil.copytree(home, victim, symlinks=True)
         process = subprocess.Popen([COACH, "import", str(big)], env=environment(victim),
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if number % 2:
-            time.sleep(duration * chance.uniform(0.05, 1.0))
-        else:
-            # half the kills wait for the commit to start (its first staged file), then land
-            # somewhere among the writes and renames
-            wait_for_commit(victim, process, deadline=time.monotonic() + 4 * duration)
+        deadline = time.monotonic() + 4 * duration
+        if number % 3 == 0:
+            time.sleep(duration * chance.uniform(0.05, 1.0))  # anywhere, mostly reading
+        elif number % 3 == 1:
+            # while the new month files are staged beside the old ones
+            wait_for(victim / "ratings", files.COMMIT_PREFIX, process, deadline)
             time.sleep(chance.uniform(0, 0.3))
+        else:
+            # once the journal is recorded: among the renames (the next command rolls forward)
+            wait_for(victim, files.JOURNAL, process, deadline)
+            time.sleep(chance.uniform(0, 0.01))
         process.send_signal(signal.SIGTERM if number % 4 == 3 else signal.SIGKILL)
         process.wait(timeout=120)
         count = count_ratings(victim)
