@@ -6,6 +6,7 @@ COACH_HOME overrides the platform's user data directory. The directory is privat
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -22,8 +23,16 @@ def data_dir(create: bool = True) -> Path:
 
         path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     if create and not path.is_dir():
-        path.mkdir(parents=True, exist_ok=True)
-        os.chmod(path, 0o700)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            os.chmod(path, 0o700)
+        except OSError as error:
+            from coach.errors import CoachError
+
+            what = ("is a file, not a folder" if path.exists() or error.errno == errno.EEXIST
+                    else f"cannot be created ({error.strerror})")
+            raise CoachError(f"the data folder {path} {what}; point COACH_HOME at a folder "
+                             "you can write to.") from None
     return path
 
 

@@ -24,10 +24,14 @@ def parse_day(text: str | None, option: str = "--date") -> date | None:
     if text is None:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"{option} {text!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-22.") \
             from None
+    if not 1900 <= day.year <= 9000:
+        raise UsageError(f"{option} {text!r} is out of range; give a date between the years "
+                         "1900 and 9000.")
+    return day
 
 
 def print_json(data) -> None:

@@ -6,7 +6,7 @@ import click
 
 from coach.errors import CoachError
 
-MARKS = {"ok": "ok     ", "fixed": "fixed  ", "problem": "PROBLEM"}
+MARKS = {"ok": "ok     ", "fixed": "fixed  ", "warning": "warning", "problem": "PROBLEM"}
 
 
 @click.command()

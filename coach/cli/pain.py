@@ -13,6 +13,7 @@ from coach.errors import UsageError
 
 MAX_FUTURE = timedelta(days=1)
 EARLIEST_YEAR = 1900
+LATEST_YEAR = 9000
 MAX_REPORT_WEEKS = 520
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -40,11 +41,13 @@ def parse_at(text: str, now: datetime) -> datetime:
         raise UsageError(f"--at {text!r} is not a date and time; {hint}.") from None
     if moment.year < EARLIEST_YEAR:
         raise UsageError(f"--at {text!r} is too far in the past; {hint}.")
+    if moment.year > LATEST_YEAR:
+        raise UsageError(f"--at {text!r} is too far in the future; {hint}.")
     if moment.tzinfo is None:
-        try:
-            moment = moment.astimezone()  # local rules at that moment, DST included
-        except (OverflowError, OSError, ValueError):
-            raise UsageError(f"--at {text!r} is not a usable local time; {hint}.") from None
+        from coach.transfer import local_time
+
+        # local rules at that moment; a skipped or doubled hour is refused, never moved
+        moment = local_time(moment, f"--at {text!r}")
     if moment - now > MAX_FUTURE:
         raise UsageError(
             f"--at {text!r} is more than a day in the future; log pain you have felt, "

@@ -189,8 +189,10 @@ def test() -> None:
     state = notifier.check()
     if not state.ok:
         raise CoachError(f"notifications cannot be shown: {state.reason}.")
-    notifier.send("coach: test reminder",
-                  "Reminders will look like this. Nothing to do now.", timeout_s=10)
+    if not notifier.send("coach: test reminder",
+                         "Reminders will look like this. Nothing to do now.", timeout_s=10):
+        reason = notifier.check().reason or "the notification service did not accept it"
+        raise CoachError(f"the test notification could not be shown: {reason}.")
     click.echo(f"Sent a test notification through {state.name}.")
 
 

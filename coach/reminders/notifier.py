@@ -116,16 +116,35 @@ class PlyerNotifier:
             return False
         title, body = _literal(title), _literal(body)
         if self.name == "notify-send":
-            # the names plyer's NotifySendNotification reads; "-t" is milliseconds as text
-            self.backend._notify(title=title, message=body, app_name=APP_NAME,
-                                 expire_time=str(timeout_s * 1000), icon="",
-                                 hint="string:x-coach:reminder", urgency="normal", category="")
-        elif self.name == "dbus":
-            self.backend._notify(title=title, message=body, app_name=APP_NAME, app_icon="",
-                                 timeout=timeout_s, hints={}, actions=[])
-        else:
-            self.backend.notify(title=title, message=body, app_name=APP_NAME, timeout=timeout_s)
+            # plyer's NotifySendNotification runs this command but ignores its exit code;
+            # we run it ourselves so a notification the service refused is not "delivered".
+            # "-t" is milliseconds as text.
+            return _notify_send([title, body, "-i", "", "-h", "string:x-coach:reminder",
+                                 "-u", "normal", "-c", "", "-a", APP_NAME,
+                                 "-t", str(timeout_s * 1000)], timeout_s)
+        try:
+            if self.name == "dbus":
+                self.backend._notify(title=title, message=body, app_name=APP_NAME, app_icon="",
+                                     timeout=timeout_s, hints={}, actions=[])
+            else:
+                self.backend.notify(title=title, message=body, app_name=APP_NAME,
+                                    timeout=timeout_s)
+        except Exception:  # the service refused or went away: not delivered
+            return False
         return True
+
+
+def _notify_send(arguments: list[str], timeout_s: int) -> bool:
+    """True only when notify-send ran and the notification service accepted the notice."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["notify-send", *arguments], stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              timeout=max(10, timeout_s), check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
 
 
 def _backend_name(backend) -> str:

@@ -221,9 +221,9 @@ def _clock(moment: datetime) -> str:
 
 
 def _write_atomically(path: Path, data: dict) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(data, indent=2))
-    os.replace(temporary, path)
+    from coach.store.files import atomic_write
+
+    atomic_write(path, json.dumps(data, indent=2).encode("utf-8"))
 
 
 # --- one runner per user ----------------------------------------------------------------
@@ -238,7 +238,13 @@ class RunnerLock:
 
     def acquire(self, mode: str) -> None:
         """Take the lock or raise CoachError naming the process that holds it."""
-        handle = open(self.path, "a+")  # noqa: SIM115 - held open for the process's lifetime
+        from coach.store.files import UnsafeFile, open_private
+
+        try:
+            # 0600, created with O_EXCL, never through a planted symlink
+            handle = os.fdopen(open_private(self.path), "r+")
+        except UnsafeFile as error:
+            raise CoachError(str(error)) from None
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -266,9 +272,11 @@ class RunnerLock:
 def lock_owner(directory: Path) -> dict | None:
     """{"pid", "mode"} of the process sending reminders, or None when there is none."""
     path = directory / LOCK_FILE
-    if not path.exists():
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:  # missing, or a link coach does not follow: nobody holds it
         return None
-    with open(path) as handle:
+    with os.fdopen(fd) as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -284,10 +292,11 @@ def lock_owner(directory: Path) -> dict | None:
 
 
 def _log_to_file() -> logging.Handler:
-    from logging.handlers import RotatingFileHandler
+    from coach.store.files import PrivateLogHandler
 
-    handler = RotatingFileHandler(locations.log_file(), maxBytes=LOG_MAX_BYTES, backupCount=2,
-                                  encoding="utf-8")
+    # created 0600 with O_EXCL, never opened through a symlink
+    handler = PrivateLogHandler(locations.log_file(), maxBytes=LOG_MAX_BYTES, backupCount=2,
+                                encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     for name in ("coach.reminders", "apscheduler"):
         logger = logging.getLogger(name)

@@ -248,7 +248,7 @@ def parse_pause(text: str, now: datetime, zone: tzinfo) -> datetime:
     if key == "tomorrow":
         tomorrow = now.astimezone(zone).date() + timedelta(days=1)
         return local_moment(tomorrow, time(0, 0), zone)
-    match = re.fullmatch(r"(?:(\d+)h)?\s*(?:(\d+)m(?:in)?)?", key)
+    match = re.fullmatch(r"(?:(\d{1,6})h)?\s*(?:(\d{1,6})m(?:in)?)?", key)
     if not key or not match or not (match[1] or match[2]):
         raise UsageError(
             f"cannot read the pause {text!r}; write it like 30m, 2h, 1h30m or tomorrow."

@@ -165,7 +165,8 @@ class CoachApp(App[None]):
         """From the scheduler thread: show the reminder inside the app too."""
         title = getattr(reminder, "title", None) or "coach"
         body = getattr(reminder, "body", None) or str(reminder)
-        self.call_from_thread(self.notify, body, title=title, timeout=30)
+        # a reminder's words are data, never markup ("[/]" in a body must not crash the app)
+        self.call_from_thread(self.notify, body, title=title, timeout=30, markup=False)
 
     def watch_runner(self) -> None:
         """A separate `coach remind run` sends the reminders; show them here too (they may
@@ -190,7 +191,8 @@ class CoachApp(App[None]):
                 continue
             self._shown_reminders.add(key)
             self.call_from_thread(self.notify, event.get("body") or "Time for a short break.",
-                                  title=event.get("title") or "coach", timeout=30)
+                                  title=event.get("title") or "coach", timeout=30,
+                                  markup=False)
 
     def stop_reminders(self) -> None:
         handle, self.reminder_handle = self.reminder_handle, None

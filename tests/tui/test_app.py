@@ -213,3 +213,29 @@ async def test_reminders_from_a_separate_runner_show_in_the_app(profile_store, c
             await pilot.pause()
         shown = [(n.title, n.message) for n in app._notifications]
         assert shown == [("Time for a short break", "Neck: 2 minutes, seated")]
+
+
+@sync
+async def test_reminder_text_with_markup_characters_is_shown_as_written(profile_store, catalog,
+                                                                        clock, monkeypatch):
+    import coach.reminders.runner as runner
+    import coach.tui.app
+    from coach.tui.app import CoachApp
+
+    monkeypatch.setattr(runner, "status", lambda _store: {"runner_pid": 4242, "next": []})
+    monkeypatch.setattr(coach.tui.app, "REMINDERS_START_DELAY_S", 0.01)
+    app = CoachApp(profile_store, catalog, clock=clock, wall_clock=clock.wall,
+                   tz=clock.start.tzinfo)
+    body = "Neck [/] [link=https://example.com]here[/link] [bold"
+    async with app.run_test() as pilot:
+        await pilot.pause(0.1)
+        await app.workers.wait_for_complete()
+        clock.advance(60)
+        profile_store.add_event("sent", clock.wall(), reminder="break",
+                                due=clock.wall().isoformat(), title="[b]break[/]", body=body)
+        app.show_runner_reminders_soon()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [(n.title, n.message) for n in app._notifications] == [("[b]break[/]", body)]
+        # the toast shows the words as written; parsed as markup, "[/]" is a MarkupError
+        assert all(notification.markup is False for notification in app._notifications)

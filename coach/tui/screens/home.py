@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import partial
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -171,7 +172,8 @@ class HomeScreen(Screen):
         )
 
     def show_reminders(self) -> None:
-        self.query_one("#reminder-line", Static).update(self.app.reminder_state["text"])
+        # plain Text: the line may quote a reminder or an error, which is data, not markup
+        self.query_one("#reminder-line", Static).update(Text(self.app.reminder_state["text"]))
 
     # ----- actions ----------------------------------------------------------------------
 

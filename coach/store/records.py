@@ -1,0 +1,359 @@
+"""The records coach stores, each with one validation used by the store, import and doctor.
+
+`*_from_doc(doc)` turns a stored or imported JSON object into a typed record or raises
+RecordError with one short reason; nothing else in coach reads a record's fields from
+a dict it has not checked here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from coach.errors import UsageError
+from coach.model import MAX_MINUTES, MIN_MINUTES, Profile
+
+PHASES = ("before", "after", "check-in")
+SESSION_STATUSES = ("in-progress", "finished", "ended-early")
+REMINDER_EVENT_KINDS = ("sent", "snoozed", "skipped", "acted", "deferred", "missed-away")
+EVENT_KINDS = (*REMINDER_EVENT_KINDS, "paused", "resumed", "soreness")
+SORENESS_LEVELS = ("none", "some", "a-lot")
+MAX_NOTE_CHARS = 2000
+MAX_NAME_CHARS = 200
+MAX_TEXT_CHARS = 2000
+MAX_SESSION_S = 24 * 3600
+MAX_STEPS = 500
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 9000  # far enough; keeps date arithmetic (a week later) from overflowing
+
+
+class RecordError(UsageError):
+    """A record that cannot be stored or read; the message says which field and why."""
+
+
+@dataclass(frozen=True)
+class Rating:
+    """One 0-10 pain rating (Numeric Rating Scale) for one area at one moment."""
+
+    area: str
+    rating: int
+    phase: str  # "before" | "after" | "check-in"
+    at: datetime  # timezone-aware, carrying the local offset at that moment
+    note: str = ""
+    session_id: str | None = None
+    muscle: str | None = None
+    technique: str | None = None
+    id: str = ""  # assigned by the store
+
+    def to_doc(self) -> dict:
+        return {
+            "id": self.id,
+            "area": self.area,
+            "rating": self.rating,
+            "phase": self.phase,
+            "at": self.at.isoformat(),
+            "note": self.note,
+            "session_id": self.session_id,
+            "muscle": self.muscle,
+            "technique": self.technique,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict) -> Rating:
+        return rating_from_doc(doc)
+
+    def key(self) -> tuple:
+        """What makes two ratings the same one (for idempotent imports): not the id."""
+        return (self.at.astimezone(UTC), self.area, self.rating, self.phase, self.note)
+
+    def local_key(self) -> tuple:
+        """The same, by the wall-clock time it was given at (for rows that had no offset)."""
+        return (self.at.replace(tzinfo=None), self.area, self.rating, self.phase, self.note)
+
+
+@dataclass
+class SessionRecord:
+    """One guided session, saved as it starts and again as it ends."""
+
+    id: str
+    day: date
+    started_at: datetime
+    finished_at: datetime | None
+    planned_s: int
+    done_s: int
+    # {"muscle","area","side","tool","technique","seconds","completed": bool}
+    steps: list[dict] = field(default_factory=list)
+    status: str = "in-progress"  # "in-progress" | "finished" | "ended-early"
+
+    def to_doc(self) -> dict:
+        return {
+            "id": self.id,
+            "day": self.day.isoformat(),
+            "started_at": self.started_at.isoformat(),
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "planned_s": self.planned_s,
+            "done_s": self.done_s,
+            "steps": [dict(step) for step in self.steps],
+            "status": self.status,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict) -> SessionRecord:
+        return session_from_doc(doc)
+
+
+@dataclass(frozen=True)
+class SorenessAnswer:
+    """A next-day check-in: how sore an area felt after a session (stored as an event)."""
+
+    area: str
+    level: str  # "none" | "some" | "a-lot"
+    at: datetime
+    session_id: str | None = None
+
+    def to_event(self) -> dict:
+        return {"kind": "soreness", "at": self.at.isoformat(), "area": self.area,
+                "level": self.level, "session_id": self.session_id}
+
+    @classmethod
+    def from_event(cls, doc: dict) -> SorenessAnswer:
+        event = event_from_doc(doc)
+        if event["kind"] != "soreness":
+            raise RecordError(f"a {event['kind']!r} event is not a soreness answer")
+        return cls(event["area"], event["level"], aware_time(event["at"], "at"),
+                   event.get("session_id"))
+
+
+# --- field checks -----------------------------------------------------------------------
+
+
+def _text(value, name: str, limit: int = MAX_NAME_CHARS, empty: bool = False) -> str:
+    if not isinstance(value, str):
+        raise RecordError(f"{name} is not text")
+    if not empty and not value.strip():
+        raise RecordError(f"{name} is empty")
+    if len(value) > limit:
+        raise RecordError(f"{name} is longer than {limit} characters")
+    return value
+
+
+def _optional_text(value, name: str) -> str | None:
+    return None if value is None else _text(value, name, empty=True)
+
+
+def _whole(value, name: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        shown = repr(value)[:40]
+        raise RecordError(f"{name} {shown} is not a whole number from {low} to {high}")
+    return value
+
+
+def check_moment(moment: datetime, name: str) -> datetime:
+    """An aware datetime within the years coach can compute with."""
+    if moment.utcoffset() is None:
+        raise RecordError(f"{name} has no time-zone offset")
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise RecordError(f"{name} {moment.isoformat()} is out of range")
+    return moment
+
+
+def aware_time(value, name: str) -> datetime:
+    if not isinstance(value, str) or len(value) > 64:
+        raise RecordError(f"{name} is not an ISO 8601 time")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise RecordError(f"{name} {value!r} is not an ISO 8601 time") from None
+    return check_moment(moment, name)
+
+
+def _day(value, name: str) -> date:
+    if not isinstance(value, str) or len(value) > 32:
+        raise RecordError(f"{name} is not a date")
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise RecordError(f"{name} {value!r} is not a date") from None
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise RecordError(f"{name} {value} is out of range")
+    return day
+
+
+def _object(doc) -> dict:
+    if not isinstance(doc, dict):
+        raise RecordError("the record is not an object")
+    return doc
+
+
+# --- records ----------------------------------------------------------------------------
+
+
+def rating_from_doc(doc) -> Rating:
+    doc = _object(doc)
+    if "at" not in doc:
+        raise RecordError("the rating has no time (at)")
+    note = doc.get("note")
+    return Rating(
+        area=_text(doc.get("area"), "the area"),
+        rating=_whole(doc.get("rating"), "the rating", 0, 10),
+        phase=_choice(doc.get("phase"), "the phase", PHASES),
+        at=aware_time(doc["at"], "the time"),
+        note="" if note is None else _text(note, "the note", MAX_NOTE_CHARS, empty=True),
+        session_id=_optional_text(doc.get("session_id"), "session_id"),
+        muscle=_optional_text(doc.get("muscle"), "muscle"),
+        technique=_optional_text(doc.get("technique"), "technique"),
+        id=_text(doc.get("id", ""), "the id", empty=True),
+    )
+
+
+def validate_rating(rating: Rating) -> None:
+    """Raise RecordError (a UsageError) with one sentence when a rating cannot be stored."""
+    if not isinstance(rating.area, str) or not rating.area.strip():
+        raise RecordError("the area must be a non-empty name.")
+    if isinstance(rating.rating, bool) or not isinstance(rating.rating, int) or not (
+        0 <= rating.rating <= 10
+    ):
+        raise RecordError(f"the rating must be a whole number from 0 to 10, not {rating.rating!r}.")
+    if rating.phase not in PHASES:
+        raise RecordError(f"the phase must be one of {', '.join(PHASES)}, not {rating.phase!r}.")
+    if not isinstance(rating.at, datetime) or rating.at.utcoffset() is None:
+        raise RecordError("the time of a rating must carry its time-zone offset.")
+    check_moment(rating.at, "the time of the rating")
+    if not isinstance(rating.note, str) or len(rating.note) > MAX_NOTE_CHARS:
+        raise RecordError(f"the note must be at most {MAX_NOTE_CHARS} characters long.")
+
+
+def _choice(value, name: str, choices: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise RecordError(f"{name} {repr(value)[:40]} is not one of {', '.join(choices)}")
+    return value
+
+
+_STEP_TEXT = ("muscle", "area", "side", "tool", "technique", "name", "id", "routine")
+
+
+def _step(step) -> dict:
+    if not isinstance(step, dict):
+        raise RecordError("a step is not an object")
+    for key, value in step.items():
+        if key in _STEP_TEXT:
+            _optional_text(value, f"the step's {key}")
+        elif key == "seconds" or key.endswith("_s"):
+            if not (isinstance(value, int | float) and not isinstance(value, bool)
+                    and math.isfinite(value) and 0 <= value <= MAX_SESSION_S):
+                raise RecordError(f"the step's {key} is not a number of seconds")
+        elif key == "completed":
+            if not isinstance(value, bool):
+                raise RecordError("the step's completed is not true or false")
+        elif not _scalar(value):
+            raise RecordError(f"the step's {key} is not a plain value")
+    return step
+
+
+def _scalar(value) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, str):
+        return len(value) <= MAX_TEXT_CHARS
+    return value is None or isinstance(value, bool | int)
+
+
+def session_from_doc(doc) -> SessionRecord:
+    doc = _object(doc)
+    steps = doc.get("steps") or []
+    if not isinstance(steps, list) or len(steps) > MAX_STEPS:
+        raise RecordError("the steps are not a list")
+    finished = doc.get("finished_at")
+    return SessionRecord(
+        id=_text(doc.get("id"), "the session id"),
+        day=_day(doc.get("day"), "the day"),
+        started_at=aware_time(doc.get("started_at"), "the start time"),
+        finished_at=None if finished is None else aware_time(finished, "the end time"),
+        planned_s=_whole(doc.get("planned_s"), "planned_s", 0, MAX_SESSION_S),
+        done_s=_whole(doc.get("done_s"), "done_s", 0, MAX_SESSION_S),
+        steps=[dict(_step(step)) for step in steps],
+        status=_choice(doc.get("status", "finished"), "the status", SESSION_STATUSES),
+    )
+
+
+def validate_session(record: SessionRecord) -> None:
+    session_from_doc(record.to_doc() if isinstance(record.started_at, datetime)
+                     and isinstance(record.day, date) else {})
+
+
+def event_from_doc(doc) -> dict:
+    """A checked copy of an event: its kind's fields present and typed, the rest plain."""
+    doc = _object(doc)
+    kind = _choice(doc.get("kind"), "the event kind", EVENT_KINDS)
+    aware_time(doc.get("at"), "the time")
+    if kind in REMINDER_EVENT_KINDS:
+        _text(doc.get("reminder"), "the reminder")
+        if doc.get("due") is not None:
+            aware_time(doc["due"], "the due time")
+    if kind == "paused" or doc.get("until") is not None:
+        aware_time(doc.get("until"), "the end of the pause")
+    if "snoozes" in doc:
+        _whole(doc["snoozes"], "snoozes", 0, 1000)
+    if "delivered" in doc and not isinstance(doc["delivered"], bool):
+        raise RecordError("delivered is not true or false")
+    if kind == "soreness":
+        _text(doc.get("area"), "the area")
+        _choice(doc.get("level"), "the soreness level", SORENESS_LEVELS)
+        _optional_text(doc.get("session_id"), "session_id")
+    for key, value in doc.items():
+        if not isinstance(key, str) or not _scalar(value):
+            raise RecordError(f"the event's {str(key)[:40]} is not a plain value")
+    return dict(doc)
+
+
+def validate_event(kind: str, at: datetime, data: dict) -> dict:
+    """The event document add_event stores, checked."""
+    if kind not in EVENT_KINDS:
+        raise RecordError(f"unknown reminder event {kind!r}.")
+    if not isinstance(at, datetime) or at.utcoffset() is None:
+        raise RecordError("the event time must carry its time-zone offset.")
+    return event_from_doc({**data, "kind": kind, "at": at.isoformat()})
+
+
+def record_problem(kind: str, doc) -> str | None:
+    """Why a stored record of this kind ("ratings", "sessions", "events") is not valid."""
+    try:
+        READERS[kind](doc)
+    except RecordError as error:
+        return str(error).rstrip(".")
+    return None
+
+
+READERS = {"ratings": rating_from_doc, "sessions": session_from_doc, "events": event_from_doc}
+
+
+MAX_LIST_ITEMS = 50
+
+
+def _names(value, name: str) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or len(value) > MAX_LIST_ITEMS:
+        raise RecordError(f"the profile's {name} are not a list of names")
+    return tuple(_text(item, f"a name in the profile's {name}", 100) for item in value)
+
+
+def profile_from_doc(doc) -> Profile:
+    """The stored or imported profile, checked (names are checked against the library by
+    whoever knows it: the import and `coach profile set`)."""
+    doc = _object(doc)
+    defaults = Profile()
+    minutes = doc.get("minutes", defaults.minutes)
+    desk_only = doc.get("desk_only", defaults.desk_only)
+    if not isinstance(desk_only, bool):
+        raise RecordError("the profile's desk_only is not true or false")
+    areas = _names(doc.get("areas", list(defaults.areas)), "areas")
+    if not areas:
+        raise RecordError("the profile names no area")
+    return Profile(
+        areas=areas,
+        habits=_names(doc.get("habits", list(defaults.habits)), "habits"),
+        tools=_names(doc.get("tools", list(defaults.tools)), "tools"),
+        minutes=_whole(minutes, "the profile's minutes", MIN_MINUTES, MAX_MINUTES),
+        desk_only=desk_only,
+        cautions=_names(doc.get("cautions", list(defaults.cautions)), "cautions"),
+    )
