@@ -56,7 +56,8 @@ from coach.storage import (
 SCHEMA_VERSION = 1
 PHASES = ("before", "after", "check-in")
 SESSION_STATUSES = ("in-progress", "finished", "ended-early")
-EVENT_KINDS = ("sent", "snoozed", "skipped", "acted", "paused", "resumed")
+EVENT_KINDS = ("sent", "snoozed", "skipped", "acted", "paused", "resumed", "deferred",
+               "missed-away")
 MAX_NOTE_CHARS = 2000
 BACKUP_DAYS = 7
 HISTORY_DAYS = 7
