@@ -168,7 +168,7 @@ class Planner:
         missed = []
         for waiting in (self.held_break, self.pending_break):
             if waiting is not None:
-                missed.append((waiting, f"you were away {_span(away_for)}: that was the break"))
+                missed.append((waiting, f"you were away {span_text(away_for)}: that was the break"))
                 self.held_since.pop(waiting, None)
         self.held_break = self.pending_break = None
         return missed
@@ -438,7 +438,7 @@ def _next_fire(trigger, after: datetime) -> datetime | None:
         search_from = _utc(slot) + timedelta(seconds=1)
 
 
-def _span(length: timedelta) -> str:
+def span_text(length: timedelta) -> str:
     """'1 h 40 min', '25 min', '40 s': how long, as a person says it."""
     seconds = int(length.total_seconds())
     if seconds < 60:

@@ -249,6 +249,8 @@ def record_event(store, kind: str, at: datetime, notice: Notice, **data) -> None
     """Record what happened to a reminder ("sent", "snoozed", "skipped", "acted")."""
     store.add_event(kind, at, reminder=notice.kind, due=notice.due.isoformat(),
                     snoozes=notice.snoozes, **({"area": notice.area} if notice.area else {}),
+                    **({"suggestion": notice.suggestion} if notice.suggestion else {}),
+                    **({"muscles": list(notice.muscles)} if notice.muscles else {}),
                     **data)
 
 

@@ -7,7 +7,7 @@ Pure: the chooser takes plain records and dates and returns a Suggestion. Its ru
 - a pressure routine only when the safety gates allow pressure (`may_press`), at most
   PRESSURE_PER_DAY a day, at most one break in PRESSURE_EVERY, and never on a muscle
   pressed today or yesterday or already suggested today (DOMAIN.md 1: rest a pressed
-  muscle a day);
+  muscle a day); the first break of a day may be one, then three movement breaks follow;
 - breaks are for comfort and movement (DOMAIN.md 5): a movement is always the default.
 
 Two things are wired in one place each so the lead can adapt them at merge time:
@@ -104,10 +104,11 @@ def _pressure_allowed(past: list[PastBreak], today: date, muscles: Sequence[str]
     pressure_today = [entry for entry in today_breaks if entry.suggestion == PRESSURE]
     if len(pressure_today) >= PRESSURE_PER_DAY:
         return False
-    since_pressure = today_breaks[max((index for index, entry in enumerate(today_breaks)
-                                       if entry.suggestion == PRESSURE), default=-1) + 1:]
-    if len(since_pressure) < PRESSURE_EVERY - 1:
-        return False
+    if pressure_today:  # after one, at least PRESSURE_EVERY - 1 movement breaks first
+        last = max(index for index, entry in enumerate(today_breaks)
+                   if entry.suggestion == PRESSURE)
+        if len(today_breaks) - last - 1 < PRESSURE_EVERY - 1:
+            return False
     rested_since = today - timedelta(days=1)
     suggested_today = {muscle for entry in pressure_today for muscle in entry.muscles}
     return not any(last_pressed.get(muscle, date.min) >= rested_since
