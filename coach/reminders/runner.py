@@ -351,7 +351,6 @@ def _stop_logging(handler: logging.Handler) -> None:
 def run_foreground(store=None, *, notifier: Notifier | None = None, tick_s: float = 60.0,
                    minute: timedelta = timedelta(minutes=1), say=print) -> None:
     """Send reminders until SIGINT or SIGTERM. One per user: a second one raises CoachError."""
-    from coach.reminders.notifier import PlyerNotifier
     from coach.reminders.scheduler import ReminderScheduler
 
     if store is None:
@@ -363,9 +362,9 @@ def run_foreground(store=None, *, notifier: Notifier | None = None, tick_s: floa
     lock.acquire("coach remind run")
     handler = _log_to_file()
     logind = None
+    owned = notifier = notifier or _notifier_with_buttons(store)
     try:
-        engine = ReminderEngine(store, notifier or PlyerNotifier(), minute=minute,
-                                **desktop_monitors())
+        engine = ReminderEngine(store, notifier, minute=minute, **desktop_monitors())
         engine.status_path = directory / STATUS_FILE
         scheduler = ReminderScheduler(engine.tick, engine.next_time, engine.zone, blocking=True,
                                       tick_s=tick_s)
@@ -397,6 +396,7 @@ def run_foreground(store=None, *, notifier: Notifier | None = None, tick_s: floa
     finally:
         if logind is not None:
             logind.stop()
+        _stop_notifier(owned)
         with contextlib.suppress(OSError):
             (directory / STATUS_FILE).unlink()
         lock.release()
@@ -417,6 +417,7 @@ class HostedHandle:
     _logind: LogindWatcher | None = None
     _handler: logging.Handler | None = None
     _stopped: bool = False
+    _notifier: object = None
 
     def refresh(self) -> None:
         """Look again now, e.g. right after the app changed the reminder settings."""
@@ -431,6 +432,7 @@ class HostedHandle:
             self._logind.stop()
         if self._scheduler is not None:
             self._scheduler.stop()
+        _stop_notifier(self._notifier)
         if self._lock is not None:
             with contextlib.suppress(OSError):
                 (self._lock.path.parent / STATUS_FILE).unlink()
@@ -447,7 +449,6 @@ def start_hosted(store, on_reminder: Callable[[Notice], None], *,
     on_reminder(notice) is called from the scheduler's thread for every reminder sent
     (notice.kind, .title, .body, .area, .due); the app should hand it to its own thread.
     """
-    from coach.reminders.notifier import PlyerNotifier
     from coach.reminders.scheduler import ReminderScheduler
 
     directory = Path(store.directory)
@@ -457,21 +458,36 @@ def start_hosted(store, on_reminder: Callable[[Notice], None], *,
     except CoachError:
         return HostedHandle(hosting=False)
     handler = _log_to_file()
+    notifier = notifier or _notifier_with_buttons(store)
     try:
-        engine = ReminderEngine(store, notifier or PlyerNotifier(), minute=minute,
+        engine = ReminderEngine(store, notifier, minute=minute,
                                 on_reminder=on_reminder, **desktop_monitors())
         engine.status_path = directory / STATUS_FILE
         scheduler = ReminderScheduler(engine.tick, engine.next_time, engine.zone, blocking=False,
                                       tick_s=tick_s)
         scheduler.start()
     except BaseException:
+        _stop_notifier(notifier)
         lock.release()
         _stop_logging(handler)
         raise
     logind = LogindWatcher(lambda asleep: None if asleep else scheduler.run_soon())
     logind.start()
     log.info("the app hosts the reminders (pid %d)", os.getpid())
-    return HostedHandle(True, engine, scheduler, lock, logind, handler)
+    return HostedHandle(True, engine, scheduler, lock, logind, handler, _notifier=notifier)
+
+
+def _notifier_with_buttons(store) -> Notifier:
+    from coach.reminders.actions import notifier_with_buttons
+
+    return notifier_with_buttons(store)
+
+
+def _stop_notifier(notifier) -> None:
+    """Stop a notifier's listening thread (the one with buttons has one)."""
+    stop = getattr(notifier, "stop", None)
+    if stop is not None:
+        stop()
 
 
 def desktop_monitors() -> dict:
