@@ -164,9 +164,9 @@ class ActionNotifier:
             return None
         try:
             from jeepney import MatchRule, message_bus
-            from jeepney.io.threading import Proxy, open_dbus_router
+            from jeepney.io.threading import DBusRouter, Proxy, open_dbus_connection
 
-            router = open_dbus_router(address)
+            router = DBusRouter(open_dbus_connection(address))
             rule = MatchRule(type="signal", interface=NOTIFICATIONS_BUS_NAME,
                              member="ActionInvoked", path=NOTIFICATIONS_PATH)
             Proxy(message_bus, router, timeout=2).AddMatch(rule)
@@ -217,7 +217,9 @@ class ActionNotifier:
         with contextlib.suppress(queue.Full):
             self._queue.put_nowait(None)  # wakes the listening thread
         with contextlib.suppress(Exception):
-            router.close()
+            router.close()  # stops its receiving thread
+        with contextlib.suppress(Exception):
+            router.conn.close()
         if self._listener is not None:
             self._listener.join(timeout=5)
 
