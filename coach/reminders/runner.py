@@ -351,6 +351,8 @@ def _stop_logging(handler: logging.Handler) -> None:
 def run_foreground(store=None, *, notifier: Notifier | None = None, tick_s: float = 60.0,
                    minute: timedelta = timedelta(minutes=1), say=print) -> None:
     """Send reminders until SIGINT or SIGTERM. One per user: a second one raises CoachError."""
+    from apscheduler.jobstores.base import JobLookupError
+
     from coach.reminders.scheduler import ReminderScheduler
 
     if store is None:
@@ -369,8 +371,11 @@ def run_foreground(store=None, *, notifier: Notifier | None = None, tick_s: floa
         scheduler = ReminderScheduler(engine.tick, engine.next_time, engine.zone, blocking=True,
                                       tick_s=tick_s)
 
+        stopping = []
+
         def stop(signum, _frame):
             log.info("stopping on %s", signal.Signals(signum).name)
+            stopping.append(signum)
             scheduler.stop()
 
         signal.signal(signal.SIGTERM, stop)
@@ -391,7 +396,13 @@ def run_foreground(store=None, *, notifier: Notifier | None = None, tick_s: floa
             print(f"coach: notifications cannot be shown: {engine.backend.reason}. Reminders are "
                   "still recorded and shown in the app; 'coach remind status' tells when this "
                   "changes.", file=sys.stderr, flush=True)
-        scheduler.start()
+        try:
+            scheduler.start()
+        except JobLookupError:
+            # A stop signal during a tick: APScheduler's shutdown removed the job the tick
+            # was running, and the scheduler then fails to reschedule it. We were stopping.
+            if not stopping:
+                raise
         log.info("runner stopped")
     finally:
         if logind is not None:
