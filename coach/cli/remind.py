@@ -158,6 +158,18 @@ def status(as_json: bool) -> None:
     if state["paused_until"]:
         until = datetime.fromisoformat(state["paused_until"])
         click.echo(f"Paused until {_when(until, now)}; 'coach remind resume' ends the pause.")
+    idle = state.get("idle")
+    if idle:
+        locked = ", screen locked" if idle["locked"] else ""
+        click.echo(f"Away: idle {idle['seconds']} s{locked} (from {idle['source']}).")
+    else:
+        click.echo("Away: not known here (no idle source answers); breaks follow the clock.")
+    busy = state.get("busy")
+    if busy:
+        click.echo(f"Busy: {busy['reason']} ({busy['source']}); due reminders wait.")
+    for item in state.get("deferred", []):
+        due = _when(datetime.fromisoformat(item["due"]), now)
+        click.echo(f"Waiting: the {item['kind']} reminder due {due} ({item['reason']}).")
     upcoming = [f"{item['kind']} at {_when(datetime.fromisoformat(item['at']), now)}"
                 for item in state["next"]]
     click.echo("Next: " + ("; ".join(upcoming) if upcoming else "nothing planned") + ".")
