@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from coach.store import Store
-from tests.e2e.test_notifications import Desktop, noon_zone, wait_for
+from tests.e2e.test_notifications import Desktop, KeepPresent, noon_zone, wait_for
 from tests.helpers import require_program
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e-dunst")]
@@ -230,30 +230,6 @@ def test_a_full_screen_window_under_a_window_manager(desktop):
     subprocess.run(["wmctrl", "-r", "coach-fullscreen-test", "-b", "remove,fullscreen"],
                    env=desktop.env, check=True, timeout=10)
     assert wait_for(lambda: X11Fullscreen().read() is None, timeout_s=5)
-
-
-class KeepPresent:
-    """Someone at the desk: a small mouse move every few seconds (X11 idle stays low)."""
-
-    def __init__(self, desktop):
-        self.desktop = desktop
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._move, daemon=True)
-
-    def _move(self):
-        step = 1
-        while not self.stopping.wait(3):
-            step = -step
-            subprocess.run(["xdotool", "mousemove_relative", "--", str(step), "0"],
-                           env=self.desktop.env, timeout=10)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_exc):
-        self.stopping.set()
-        self.thread.join(timeout=15)
 
 
 def test_the_runner_defers_while_dunst_is_paused_then_one_catch_up_and_a_button_press(desktop):
