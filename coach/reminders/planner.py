@@ -171,6 +171,8 @@ class Planner:
                 missed.append((waiting, f"you were away {span_text(away_for)}: that was the break"))
                 self.held_since.pop(waiting, None)
         self.held_break = self.pending_break = None
+        if self.pending_routine is None:
+            self.catch_up_s = 0  # nothing waits any more: the next break is an ordinary one
         return missed
 
     def waiting_for(self) -> str | None:

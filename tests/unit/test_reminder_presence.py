@@ -124,6 +124,18 @@ def test_busy_defers_and_one_catch_up_comes_when_it_ends_never_a_burst():
     assert recorded["missed"] == []
 
 
+def test_busy_then_a_long_absence_leaves_no_catch_up_behind():
+    start = at(MONDAY, "09:00")
+    planner = Planner(EVERY_DAY, LONDON, start)
+    desk = Desk(busy=[(at(MONDAY, "09:10"), at(MONDAY, "09:45"))],
+                away=[(at(MONDAY, "09:40"), at(MONDAY, "10:10"))])
+    sent, recorded = drive(planner, start, at(MONDAY, "10:45"), desk)
+    assert [(clock, reminder.busy_s) for (_, clock), (_, reminder)
+            in zip(clocks(sent), sent, strict=True)] == [("10:40", 0)]
+    assert [reminder.due for reminder, _ in recorded["missed"]] == [
+        at(MONDAY, "09:30").astimezone(UTC)]
+
+
 def test_busy_with_nothing_due_brings_no_catch_up():
     start = at(MONDAY, "09:00")
     planner = Planner(EVERY_DAY, LONDON, start)
