@@ -11,12 +11,21 @@
   issue's 5 minutes so `make bench` stays quick; a part minute counts as one.
 
 Nothing is due in the window: breaks are off and there is no routine time.
+
+With the idle and do-not-disturb sources active: where Xvfb, dbus-daemon and dunst are
+installed, both processes run on a private desktop (an X server, a session bus, dunst),
+so every tick reads X11 idle time, dunst's pause and the other sources, and the
+notification buttons hold their D-Bus connection; the line says which sources answered.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import math
 import os
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -73,13 +82,66 @@ def count_wakeups(pid: int, window_s: float) -> int:
     return wakeups
 
 
+BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir={runtime}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+
+
+@contextlib.contextmanager
+def private_desktop(root: Path):
+    """{DISPLAY, DBUS_SESSION_BUS_ADDRESS, ...} of a private Xvfb + session bus + dunst, or {}."""
+    if not all(shutil.which(program) for program in ("Xvfb", "dbus-daemon", "dunst")):
+        yield {}
+        return
+    runtime = root / "runtime"
+    runtime.mkdir(mode=0o700)
+    (root / "bus.conf").write_text(BUS_CONFIG.format(runtime=runtime))
+    processes, bus_pid = [], None
+    try:
+        read_end, write_end = os.pipe()
+        xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-nolisten", "tcp"],
+                                pass_fds=(write_end,), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        processes.append(xvfb)
+        os.close(write_end)
+        with os.fdopen(read_end) as display:
+            env = {"DISPLAY": ":" + display.readline().strip(), "XDG_RUNTIME_DIR": str(runtime)}
+        bus = subprocess.run(["dbus-daemon", f"--config-file={root / 'bus.conf'}", "--fork",
+                              "--print-address=1", "--print-pid=1"],
+                             capture_output=True, text=True, timeout=10, check=True)
+        address, pid = bus.stdout.split()[:2]
+        bus_pid = int(pid)
+        env["DBUS_SESSION_BUS_ADDRESS"] = address
+        processes.append(subprocess.Popen(["dunst"], env={**os.environ, **env},
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        time.sleep(1.0)
+        yield env
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+            process.wait(timeout=10)
+        if bus_pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(bus_pid, signal.SIGTERM)
+
+
 def main() -> int:
-    with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "COACH_HOME": home}
+    with tempfile.TemporaryDirectory() as home, private_desktop(Path(home)) as desktop:
+        env = {**os.environ, **desktop, "COACH_HOME": home}
         coach = [sys.executable, "-m", "coach"]
         subprocess.run([*coach, "remind", "set", "--breaks", "off", "--routine-at", "none"],
                        env=env, check=True, capture_output=True)
-        bare = subprocess.Popen([sys.executable, "-c", BARE_SCHEDULER],
+        bare = subprocess.Popen([sys.executable, "-c", BARE_SCHEDULER], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         runner = subprocess.Popen([*coach, "remind", "run"], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -89,6 +151,8 @@ def main() -> int:
                 print("bench_reminders: the runner did not start", file=sys.stderr)
                 return 1
             runner_rss, bare_rss = rss_kib(runner.pid), rss_kib(bare.pid)
+            status = json.loads(subprocess.run([*coach, "remind", "status", "--json"], env=env,
+                                               capture_output=True, text=True).stdout)
             started = time.monotonic()
             wakeups = count_wakeups(runner.pid, WINDOW_S)
             window = time.monotonic() - started
@@ -99,6 +163,11 @@ def main() -> int:
                 process.terminate()
                 process.wait(timeout=10)
 
+    idle = status.get("idle") or {}
+    report("reminders: idle sources answering in the runner",
+           f"idle: {idle.get('source', 'none')}, busy: "
+           f"{(status.get('busy') or {}).get('source', 'free')}, notifications: "
+           f"{status.get('backend')}", "a source answers", bool(idle))
     ratio = runner_rss / bare_rss
     memory_ok = report(
         "reminders: idle runner RSS / bare BlockingScheduler",

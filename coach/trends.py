@@ -177,12 +177,17 @@ def weekly_report(
             seconds[index] += session.done_s
 
     acted = [0 for _ in mondays]
+    breaks = [dict.fromkeys(BREAK_COUNTS, 0) for _ in mondays]
     for event in events:
-        if event.get("kind") != "acted":
-            continue
         index = week_index(datetime.fromisoformat(event["at"]).date())
-        if index is not None:
+        if index is None:
+            continue
+        if event.get("kind") == "acted":
             acted[index] += 1
+        if event.get("reminder") == "break":
+            counted = _break_count(event)
+            if counted is not None:
+                breaks[index][counted] += 1
 
     changes = session_changes(ratings)
     changes_by_week: list[list[int]] = [[] for _ in mondays]
@@ -216,6 +221,7 @@ def weekly_report(
             "minutes": round(seconds[index] / 60, 1),
             "session_change": _round(_mean(changes_by_week[index])),
             "reminders_acted": acted[index],
+            "breaks": breaks[index],
         })
 
     works_from = last_monday - timedelta(weeks=WORKS_WEEKS - 1)
@@ -227,6 +233,28 @@ def weekly_report(
         "works": what_works(recent, sessions_by_id),
         "advice": advice(resting, mondays, report_weeks, areas),
     }
+
+
+BREAK_COUNTS = ("taken", "skipped", "snoozed", "missed_away")
+
+
+def _break_count(event: dict) -> str | None:
+    """Which weekly break count a break reminder's event adds to (None: none).
+
+    Taken: acted on (a button, `coach remind done`, or a session started soon after);
+    skipped: by the person (the planner's own drops are not the person skipping);
+    missed while away: the person's absence stood in for the break.
+    """
+    kind = event.get("kind")
+    if kind == "acted":
+        return "taken"
+    if kind == "skipped" and event.get("by") == "person":
+        return "skipped"
+    if kind == "snoozed":
+        return "snoozed"
+    if kind == "missed-away":
+        return "missed_away"
+    return None
 
 
 def advice(

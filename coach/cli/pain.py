@@ -134,6 +134,10 @@ def format_report(report: dict) -> str:
     for title, key in rows:
         cells = "".join(f"{_number(week[key]):>{width + 2}}" for week in weeks)
         lines.append(f"  {title:<22}{cells}")
+    for title, key in (("breaks taken", "taken"), ("breaks skipped", "skipped"),
+                       ("breaks snoozed", "snoozed"), ("breaks missed away", "missed_away")):
+        cells = "".join(f"{_number(week['breaks'][key]):>{width + 2}}" for week in weeks)
+        lines.append(f"  {title:<22}{cells}")
     if report["works"]:
         lines += ["", "What works for you (mean change within a session, last 4 weeks):"]
         for item in report["works"]:

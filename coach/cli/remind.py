@@ -13,9 +13,6 @@ import click
 
 from coach.errors import CoachError, UsageError
 
-# The last reminder can be snoozed, skipped or marked done for this long after it came.
-RECENT = timedelta(hours=2)
-
 
 def _store():
     from coach.store import Store
@@ -32,15 +29,9 @@ def _settings_and_now(store):
 
 def _save(store, change) -> dict:
     """Apply change(stored reminder dict) -> new dict, validated as a whole before saving."""
-    from coach.reminders.settings import ReminderSettings
+    from coach.reminders.actions import save_reminder_settings
 
-    def apply(all_settings: dict) -> dict:
-        current = dict(all_settings.get("reminders") or {})
-        updated = change(current)
-        ReminderSettings.from_dict(updated)  # raises UsageError: then nothing is written
-        return {**all_settings, "reminders": updated}
-
-    return store.update_settings(apply)["reminders"]
+    return save_reminder_settings(store, change)
 
 
 def _when(moment: datetime, now: datetime) -> str:
@@ -67,13 +58,6 @@ def _summary(settings) -> str:
     if settings.timezone:
         parts.append(f"time zone {settings.timezone}")
     return "; ".join(parts)
-
-
-def _last_sent(store, now: datetime) -> dict:
-    sent = [event for event in store.events(since=now - RECENT) if event["kind"] == "sent"]
-    if not sent:
-        raise UsageError("there is no reminder from the last 2 hours to act on.")
-    return sent[-1]
 
 
 @click.group()
@@ -174,6 +158,18 @@ def status(as_json: bool) -> None:
     if state["paused_until"]:
         until = datetime.fromisoformat(state["paused_until"])
         click.echo(f"Paused until {_when(until, now)}; 'coach remind resume' ends the pause.")
+    idle = state.get("idle")
+    if idle:
+        locked = ", screen locked" if idle["locked"] else ""
+        click.echo(f"Away: idle {idle['seconds']} s{locked} (from {idle['source']}).")
+    else:
+        click.echo("Away: not known here (no idle source answers); breaks follow the clock.")
+    busy = state.get("busy")
+    if busy:
+        click.echo(f"Busy: {busy['reason']} ({busy['source']}); due reminders wait.")
+    for item in state.get("deferred", []):
+        due = _when(datetime.fromisoformat(item["due"]), now)
+        click.echo(f"Waiting: the {item['kind']} reminder due {due} ({item['reason']}).")
     upcoming = [f"{item['kind']} at {_when(datetime.fromisoformat(item['at']), now)}"
                 for item in state["next"]]
     click.echo("Next: " + ("; ".join(upcoming) if upcoming else "nothing planned") + ".")
@@ -200,48 +196,36 @@ def test() -> None:
 @click.argument("minutes", required=False)
 def snooze(minutes: str | None) -> None:
     """Put the last reminder off for MINUTES (default: the snooze setting; 3 times in a row)."""
-    from coach.reminders.settings import MAX_SNOOZES_IN_A_ROW, Snooze, parse_snooze_minutes
+    from coach.reminders.actions import snooze_last
+    from coach.reminders.settings import MAX_SNOOZES_IN_A_ROW, parse_snooze_minutes
 
     store = _store()
     settings, now = _settings_and_now(store)
     length = parse_snooze_minutes(minutes) if minutes is not None else settings.snooze_min
-    last = _last_sent(store, now)
-    count = int(last.get("snoozes", 0)) + 1
-    if count > MAX_SNOOZES_IN_A_ROW:
-        raise UsageError(
-            f"this reminder was already snoozed {MAX_SNOOZES_IN_A_ROW} times in a row; take the "
-            "break now, or skip it with 'coach remind skip'."
-        )
-    until = now + timedelta(minutes=length)
-    chosen = Snooze(kind=last["reminder"], due=datetime.fromisoformat(last["due"]),
-                    count=count, until=until)
-    _save(store, lambda current: {**current, "snooze": chosen.to_dict()})
-    store.add_event("snoozed", now, reminder=chosen.kind, due=last["due"], snoozes=count,
-                    until=until.isoformat())
-    click.echo(f"Snoozed the {chosen.kind} reminder until {_when(until, now)} "
-               f"({count} of {MAX_SNOOZES_IN_A_ROW} in a row).")
+    chosen = snooze_last(store, now, length, _save)
+    click.echo(f"Snoozed the {chosen.kind} reminder until {_when(chosen.until, now)} "
+               f"({chosen.count} of {MAX_SNOOZES_IN_A_ROW} in a row).")
 
 
 @remind.command()
 def skip() -> None:
     """Skip the last reminder (no snooze; the next one comes as planned)."""
+    from coach.reminders.actions import skip_last
+
     store = _store()
     _, now = _settings_and_now(store)
-    last = _last_sent(store, now)
-    _save(store, lambda current: {**current, "snooze": None})
-    store.add_event("skipped", now, reminder=last["reminder"], due=last["due"],
-                    snoozes=last.get("snoozes", 0), by="person")
+    last = skip_last(store, now, _save)
     click.echo(f"Skipped the {last['reminder']} reminder.")
 
 
 @remind.command()
 def done() -> None:
     """Say you acted on the last reminder (took the break, did the routine)."""
+    from coach.reminders.actions import mark_done
+
     store = _store()
     _, now = _settings_and_now(store)
-    last = _last_sent(store, now)
-    store.add_event("acted", now, reminder=last["reminder"], due=last["due"],
-                    snoozes=last.get("snoozes", 0), via="person")
+    last = mark_done(store, now)
     click.echo(f"Noted: you acted on the {last['reminder']} reminder. Well done.")
 
 

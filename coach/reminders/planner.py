@@ -14,6 +14,13 @@ Rules:
   end. Missed ones (the machine was asleep) come at most once, only the same day, before
   the end of the working day, and not if a routine was already done that day.
 - At most one reminder at a time: a routine reminder wins over a break due with it.
+- Away (idle for AWAY_AFTER or the screen locked) and busy (do not disturb, full screen)
+  come from the runner each tick (`observe`). No reminder is sent while the person is away
+  or busy; a due break waits (one at most, never a queue). Away for at least a break's
+  length is a break: the timer restarts on return and the waiting break is dropped as
+  "missed-away". When being busy ends, the waiting reminder comes once, as a catch-up that
+  says how long the person was busy. A routine reminder waits the same way and then
+  follows the routine rules above (same day, before the end of the working day, not done).
 
 Every moment is kept in UTC inside: Python compares and adds two datetimes of the same
 ZoneInfo by their wall-clock fields, which is wrong across a daylight-saving change.
@@ -22,7 +29,7 @@ ZoneInfo by their wall-clock fields, which is wrong across a daylight-saving cha
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from coach.reminders.settings import WEEKDAYS, ReminderSettings, local_moment
@@ -33,6 +40,10 @@ ROUTINE = "routine"
 ROUTINE_SESSION_MIN_S = 180
 # A routine reminder set outside working hours stays relevant this long after its time.
 ROUTINE_GRACE = timedelta(hours=1)
+# No keyboard or mouse for this long: the person is away from the desk.
+AWAY_AFTER = timedelta(minutes=1)
+# A break's length: away at least this long counts as the break (texts offer 2 minutes).
+BREAK_LENGTH = timedelta(minutes=2)
 _DST_SHIFT = timedelta(hours=3)  # more than any daylight-saving jump
 _HORIZON = timedelta(days=16)  # longer than the longest pause: far enough to find the next break
 
@@ -42,6 +53,16 @@ class Reminder:
     kind: str  # BREAK | ROUTINE
     due: datetime  # when it first came due (a snoozed reminder keeps this)
     snoozes: int = 0  # how many times in a row it was snoozed before this showing
+    busy_s: int = 0  # a catch-up: the person was busy this long while it waited
+
+
+@dataclass(frozen=True)
+class Presence:
+    """What the desktop says about the person now (read by the runner at each tick)."""
+
+    idle_s: float | None = None  # no keyboard or mouse for this long; None: nobody can tell
+    locked: bool = False
+    busy: str | None = None  # why the person should not be disturbed now (None: free)
 
 
 @dataclass
@@ -50,6 +71,7 @@ class Decision:
 
     send: Reminder | None = None
     skipped: list[tuple[Reminder, str]] = field(default_factory=list)
+    deferred: list[tuple[Reminder, str]] = field(default_factory=list)  # began to wait now
 
 
 class Planner:
@@ -59,9 +81,19 @@ class Planner:
         zone: tzinfo,
         now: datetime,
         minute: timedelta = timedelta(minutes=1),
+        away_after: timedelta = AWAY_AFTER,
+        break_length: timedelta = BREAK_LENGTH,
     ):
         """`minute` is how long one break-interval minute lasts (shortened only by tests)."""
         now = _utc(now)
+        self.away_after = away_after
+        self.break_length = break_length
+        self.away_since: datetime | None = None  # away (idle or locked) since then
+        self.busy_since: datetime | None = None
+        self.busy_reason: str | None = None
+        self.held_break: Reminder | None = None  # a due break waiting for the person
+        self.held_since: dict[Reminder, tuple[datetime, str]] = {}  # waiting since, why
+        self.catch_up_s = 0  # being busy ended with something waiting: the next one says so
         self.settings = settings
         self.zone = zone
         self.minute = minute
@@ -93,10 +125,74 @@ class Planner:
         woke_at = _utc(woke_at)
         self.break_from = max(self.break_from, woke_at)
         dropped = []
-        if self.pending_break is not None:
-            dropped.append((self.pending_break, "the computer was asleep"))
-            self.pending_break = None
+        for waiting in (self.pending_break, self.held_break):
+            if waiting is not None:
+                dropped.append((waiting, "the computer was asleep"))
+        self.pending_break = self.held_break = None
         return dropped
+
+    def observe(self, now: datetime, presence: Presence) -> list[tuple[Reminder, str]]:
+        """Take in whether the person is away or busy now; returns breaks missed while away.
+
+        Coming back after at least a break's length away is a natural break: the timer
+        starts over and a break that waited for the person is dropped.
+        """
+        now = _utc(now)
+        missed: list[tuple[Reminder, str]] = []
+        idle = timedelta(seconds=presence.idle_s) if presence.idle_s is not None else None
+        if presence.locked or (idle is not None and idle >= self.away_after):
+            since = now - idle if idle is not None else (self.away_since or now)
+            if self.away_since is not None and since > self.away_since + self.away_after:
+                missed += self._came_back(since)  # back and away again between two looks
+            if self.away_since is None:
+                self.away_since = min(since, now)
+        elif self.away_since is not None:
+            missed += self._came_back(now)
+
+        if presence.busy is not None:
+            if self.busy_since is None:
+                self.busy_since = now
+            self.busy_reason = presence.busy
+        elif self.busy_since is not None:
+            if self.held_break is not None or self.pending_routine is not None:
+                self.catch_up_s = int((now - self.busy_since).total_seconds())
+            self.busy_since = self.busy_reason = None
+        return missed
+
+    def _came_back(self, back_at: datetime) -> list[tuple[Reminder, str]]:
+        away_for = back_at - self.away_since
+        self.away_since = None
+        if away_for < self.break_length:
+            return []  # a short absence: a break that waited comes now
+        self.break_from = max(self.break_from, back_at)
+        missed = []
+        for waiting in (self.held_break, self.pending_break):
+            if waiting is not None:
+                missed.append((waiting, f"you were away {span_text(away_for)}: that was the break"))
+                self.held_since.pop(waiting, None)
+        self.held_break = self.pending_break = None
+        if self.pending_routine is None:
+            self.catch_up_s = 0  # nothing waits any more: the next break is an ordinary one
+        return missed
+
+    def waiting_for(self) -> str | None:
+        """Why no reminder may be sent now: the person is away or busy (None: free)."""
+        if self.away_since is not None:
+            return "you are away"
+        if self.busy_since is not None:
+            return f"you are busy ({self.busy_reason})"
+        return None
+
+    def deferred(self) -> list[tuple[Reminder, datetime, str]]:
+        """The reminders waiting for the person: (reminder, waiting since, why)."""
+        return [(reminder, *self.held_since[reminder]) for reminder in
+                (self.pending_routine, self.held_break)
+                if reminder is not None and reminder in self.held_since]
+
+    def _hold(self, reminder: Reminder, now: datetime, why: str, decision: Decision) -> None:
+        if reminder not in self.held_since:
+            self.held_since[reminder] = (now, why)
+            decision.deferred.append((reminder, why))
 
     # --- what is due --------------------------------------------------------------------
 
@@ -105,39 +201,62 @@ class Planner:
         decision = Decision()
         self._collect_slots(now, decision)
 
+        waiting_for = self.waiting_for()
+
         if self.pending_routine is not None:
             verdict = self._routine_verdict(self.pending_routine, now)
-            if verdict == "send":
+            if verdict == "send" and waiting_for is not None:
+                self._hold(self.pending_routine, now, waiting_for, decision)
+            elif verdict == "send":
                 decision.send = self.pending_routine
                 self.pending_routine = None
             elif verdict != "wait":
                 decision.skipped.append((self.pending_routine, verdict))
+                self.held_since.pop(self.pending_routine, None)
                 self.pending_routine = None
 
-        if decision.send is None and self.pending_break is not None:
-            reason = self._break_blocker(now)
-            if reason is None:
-                decision.send = self.pending_break
-            else:
-                decision.skipped.append((self.pending_break, reason))
+        if self.pending_break is not None and self.held_break is None:
+            # a snoozed break came due: it waits like any due break
+            self.held_break, self.pending_break = self.pending_break, None
+        elif self.pending_break is not None:
+            decision.skipped.append((self.pending_break, "another break is already waiting"))
             self.pending_break = None
 
-        if decision.send is None:
+        if self.held_break is None and decision.send is None:
             due_at = self.next_break_due()
             if due_at is not None and due_at <= now:
                 if self._break_blocker(now) is None:
-                    decision.send = Reminder(BREAK, due_at)
+                    self.held_break = Reminder(BREAK, due_at)
                 else:  # the runner did not get to it in time (blocked, clock change)
                     decision.skipped.append((Reminder(BREAK, due_at), "missed"))
                     self.break_from = max(self.break_from, now)
-        elif self.pending_break is not None:
-            reason = "a routine reminder came at the same time"
-            decision.skipped.append((self.pending_break, reason))
-            self.pending_break = None
+
+        if self.held_break is not None:
+            reason = self._break_blocker(now)
+            if reason is not None:
+                decision.skipped.append((self.held_break, reason))
+                self._release_break()
+            elif decision.send is not None:
+                reason = "a routine reminder came at the same time"
+                decision.skipped.append((self.held_break, reason))
+                self._release_break()
+            elif waiting_for is not None:
+                self._hold(self.held_break, now, waiting_for, decision)
+            else:
+                decision.send = self.held_break
+                self._release_break()
 
         if decision.send is not None:
+            self.held_since.pop(decision.send, None)
+            if self.catch_up_s:
+                decision.send = replace(decision.send, busy_s=self.catch_up_s)
+            self.catch_up_s = 0
             self.break_from = max(self.break_from, now)
         return decision
+
+    def _release_break(self) -> None:
+        self.held_since.pop(self.held_break, None)
+        self.held_break = None
 
     def next_time(self, now: datetime) -> datetime | None:
         """The next moment something may come due after `now` (None: nothing planned)."""
@@ -319,6 +438,16 @@ def _next_fire(trigger, after: datetime) -> datetime | None:
         if first_time and _utc(slot) > after:
             return _utc(slot)
         search_from = _utc(slot) + timedelta(seconds=1)
+
+
+def span_text(length: timedelta) -> str:
+    """'1 h 40 min', '25 min', '40 s': how long, as a person says it."""
+    seconds = int(length.total_seconds())
+    if seconds < 60:
+        return f"{seconds} s"
+    hours, minutes = divmod(seconds // 60, 60)
+    return f"{hours} h {minutes} min" if hours and minutes else (
+        f"{hours} h" if hours else f"{minutes} min")
 
 
 def _utc(moment: datetime) -> datetime:

@@ -27,7 +27,7 @@ from pathlib import Path
 from coach import locations
 from coach.errors import CoachError
 from coach.reminders.notifier import BackendState, Notifier
-from coach.reminders.planner import Planner, Reminder
+from coach.reminders.planner import Planner, Presence, Reminder
 from coach.reminders.settings import ReminderSettings
 from coach.reminders.sleep import LogindWatcher, SleepDetector
 from coach.reminders.texts import Notice, compose
@@ -56,9 +56,16 @@ class ReminderEngine:
         monotonic: Callable[[], float] = time.monotonic,
         minute: timedelta = timedelta(minutes=1),
         on_reminder: Callable[[Notice], None] | None = None,
+        idle=None,
+        busy=None,
     ):
+        """`idle`/`busy`: IdleMonitor/BusyMonitor (None: not asked, breaks follow wall time)."""
         self.store = store
         self.notifier = notifier
+        self.idle = idle
+        self.busy = busy
+        self.idle_state = None  # the last IdleState read (None: no source answered)
+        self.busy_state = None  # the last BusyState read (None: not busy)
         self.monotonic = monotonic
         self.on_reminder = on_reminder
         self._raw_settings = store.load_settings().get("reminders")
@@ -90,9 +97,13 @@ class ReminderEngine:
                     self._record_skip(reminder, reason, now)
             self._reload_settings(now)
             self._pick_up_sessions(now)
+            for reminder, reason in self.planner.observe(now, self._presence()):
+                self._record_planner_event("missed-away", reminder, reason, now)
             decision = self.planner.due(now)
             for reminder, reason in decision.skipped:
                 self._record_skip(reminder, reason, now)
+            for reminder, reason in decision.deferred:
+                self._record_planner_event("deferred", reminder, reason, now)
             if decision.send is not None:
                 self._deliver(decision.send, now)
             self._publish_status(now)
@@ -101,6 +112,15 @@ class ReminderEngine:
 
     def next_time(self, now: datetime) -> datetime | None:
         return self.planner.next_time(now)
+
+    def _presence(self) -> Presence:
+        """Idle time, lock and do-not-disturb as the desktop says now (each source guarded)."""
+        self.idle_state = self.idle.read() if self.idle is not None else None
+        self.busy_state = self.busy.read() if self.busy is not None else None
+        idle = self.idle_state
+        return Presence(idle_s=idle.seconds if idle is not None else None,
+                        locked=bool(idle is not None and idle.locked),
+                        busy=self.busy_state.reason if self.busy_state is not None else None)
 
     def on_sleep_signal(self, going_to_sleep: bool) -> None:
         log.info("logind: %s", "going to sleep" if going_to_sleep else "woke up")
@@ -177,6 +197,14 @@ class ReminderEngine:
                 log.warning("notifications cannot be shown: %s", state.reason)
         self.backend = state
 
+    def _record_planner_event(self, kind: str, reminder: Reminder, reason: str,
+                              now: datetime) -> None:
+        """"deferred" (waits for the person) or "missed-away" (their absence was the break)."""
+        self.store.add_event(kind, now, reminder=reminder.kind, due=reminder.due.isoformat(),
+                             snoozes=reminder.snoozes, by="planner", reason=reason)
+        log.info("%s reminder due %s %s: %s", reminder.kind, _clock(reminder.due),
+                 "waits" if kind == "deferred" else "dropped", reason)
+
     def _record_skip(self, reminder: Reminder, reason: str, now: datetime) -> None:
         self.store.add_event("skipped", now, reminder=reminder.kind, due=reminder.due.isoformat(),
                              snoozes=reminder.snoozes, by="planner", reason=reason)
@@ -193,6 +221,7 @@ class ReminderEngine:
                      for reminder in self.planner.upcoming(now)],
             "paused_until": (self.settings.paused_until.isoformat()
                              if self.settings.is_paused(now) else None),
+            **presence_status(self.idle_state, self.busy_state, self.planner, self.zone),
         }
 
     def _publish_status(self, now: datetime) -> None:
@@ -205,10 +234,23 @@ class ReminderEngine:
         _write_atomically(self.status_path, {**status, "updated_at": now.isoformat()})
 
 
+def presence_status(idle_state, busy_state, planner: Planner, zone) -> dict:
+    """The "idle", "busy" and "deferred" parts of `coach remind status --json`."""
+    return {
+        "idle": idle_state.to_json() if idle_state is not None else None,
+        "busy": busy_state.to_json() if busy_state is not None else None,
+        "deferred": [{"kind": reminder.kind, "due": reminder.due.astimezone(zone).isoformat(),
+                      "since": since.astimezone(zone).isoformat(), "reason": reason}
+                     for reminder, since, reason in planner.deferred()],
+    }
+
+
 def record_event(store, kind: str, at: datetime, notice: Notice, **data) -> None:
     """Record what happened to a reminder ("sent", "snoozed", "skipped", "acted")."""
     store.add_event(kind, at, reminder=notice.kind, due=notice.due.isoformat(),
                     snoozes=notice.snoozes, **({"area": notice.area} if notice.area else {}),
+                    **({"suggestion": notice.suggestion} if notice.suggestion else {}),
+                    **({"muscles": list(notice.muscles)} if notice.muscles else {}),
                     **data)
 
 
@@ -318,7 +360,8 @@ def _stop_logging(handler: logging.Handler) -> None:
 def run_foreground(store=None, *, notifier: Notifier | None = None, tick_s: float = 60.0,
                    minute: timedelta = timedelta(minutes=1), say=print) -> None:
     """Send reminders until SIGINT or SIGTERM. One per user: a second one raises CoachError."""
-    from coach.reminders.notifier import PlyerNotifier
+    from apscheduler.jobstores.base import JobLookupError
+
     from coach.reminders.scheduler import ReminderScheduler
 
     if store is None:
@@ -330,14 +373,18 @@ def run_foreground(store=None, *, notifier: Notifier | None = None, tick_s: floa
     lock.acquire("coach remind run")
     handler = _log_to_file()
     logind = None
+    owned = notifier = notifier or _notifier_with_buttons(store)
     try:
-        engine = ReminderEngine(store, notifier or PlyerNotifier(), minute=minute)
+        engine = ReminderEngine(store, notifier, minute=minute, **desktop_monitors())
         engine.status_path = directory / STATUS_FILE
         scheduler = ReminderScheduler(engine.tick, engine.next_time, engine.zone, blocking=True,
                                       tick_s=tick_s)
 
+        stopping = []
+
         def stop(signum, _frame):
             log.info("stopping on %s", signal.Signals(signum).name)
+            stopping.append(signum)
             scheduler.stop()
 
         signal.signal(signal.SIGTERM, stop)
@@ -358,11 +405,18 @@ def run_foreground(store=None, *, notifier: Notifier | None = None, tick_s: floa
             print(f"coach: notifications cannot be shown: {engine.backend.reason}. Reminders are "
                   "still recorded and shown in the app; 'coach remind status' tells when this "
                   "changes.", file=sys.stderr, flush=True)
-        scheduler.start()
+        try:
+            scheduler.start()
+        except JobLookupError:
+            # A stop signal during a tick: APScheduler's shutdown removed the job the tick
+            # was running, and the scheduler then fails to reschedule it. We were stopping.
+            if not stopping:
+                raise
         log.info("runner stopped")
     finally:
         if logind is not None:
             logind.stop()
+        _stop_notifier(owned)
         with contextlib.suppress(OSError):
             (directory / STATUS_FILE).unlink()
         lock.release()
@@ -383,6 +437,7 @@ class HostedHandle:
     _logind: LogindWatcher | None = None
     _handler: logging.Handler | None = None
     _stopped: bool = False
+    _notifier: object = None
 
     def refresh(self) -> None:
         """Look again now, e.g. right after the app changed the reminder settings."""
@@ -397,6 +452,7 @@ class HostedHandle:
             self._logind.stop()
         if self._scheduler is not None:
             self._scheduler.stop()
+        _stop_notifier(self._notifier)
         if self._lock is not None:
             with contextlib.suppress(OSError):
                 (self._lock.path.parent / STATUS_FILE).unlink()
@@ -413,7 +469,6 @@ def start_hosted(store, on_reminder: Callable[[Notice], None], *,
     on_reminder(notice) is called from the scheduler's thread for every reminder sent
     (notice.kind, .title, .body, .area, .due); the app should hand it to its own thread.
     """
-    from coach.reminders.notifier import PlyerNotifier
     from coach.reminders.scheduler import ReminderScheduler
 
     directory = Path(store.directory)
@@ -423,27 +478,51 @@ def start_hosted(store, on_reminder: Callable[[Notice], None], *,
     except CoachError:
         return HostedHandle(hosting=False)
     handler = _log_to_file()
+    notifier = notifier or _notifier_with_buttons(store)
     try:
-        engine = ReminderEngine(store, notifier or PlyerNotifier(), minute=minute,
-                                on_reminder=on_reminder)
+        engine = ReminderEngine(store, notifier, minute=minute,
+                                on_reminder=on_reminder, **desktop_monitors())
         engine.status_path = directory / STATUS_FILE
         scheduler = ReminderScheduler(engine.tick, engine.next_time, engine.zone, blocking=False,
                                       tick_s=tick_s)
         scheduler.start()
     except BaseException:
+        _stop_notifier(notifier)
         lock.release()
         _stop_logging(handler)
         raise
     logind = LogindWatcher(lambda asleep: None if asleep else scheduler.run_soon())
     logind.start()
     log.info("the app hosts the reminders (pid %d)", os.getpid())
-    return HostedHandle(True, engine, scheduler, lock, logind, handler)
+    return HostedHandle(True, engine, scheduler, lock, logind, handler, _notifier=notifier)
+
+
+def _notifier_with_buttons(store) -> Notifier:
+    from coach.reminders.actions import notifier_with_buttons
+
+    return notifier_with_buttons(store)
+
+
+def _stop_notifier(notifier) -> None:
+    """Stop a notifier's listening thread (the one with buttons has one)."""
+    stop = getattr(notifier, "stop", None)
+    if stop is not None:
+        stop()
+
+
+def desktop_monitors() -> dict:
+    """The idle and do-not-disturb sources of this desktop, as ReminderEngine arguments."""
+    from coach.reminders.busy import BusyMonitor
+    from coach.reminders.idle import IdleMonitor
+
+    return {"idle": IdleMonitor(), "busy": BusyMonitor()}
 
 
 # --- `coach remind status` --------------------------------------------------------------
 
 
-def status(store, notifier: Notifier | None = None, now: datetime | None = None) -> dict:
+def status(store, notifier: Notifier | None = None, now: datetime | None = None,
+           monitors: dict | None = None) -> dict:
     """Who sends reminders, whether notifications can be shown, and what comes next."""
     directory = Path(store.directory)
     owner = lock_owner(directory)
@@ -463,6 +542,7 @@ def status(store, notifier: Notifier | None = None, now: datetime | None = None)
 
         notifier = PlyerNotifier()
     backend = notifier.check()
+    monitors = monitors or desktop_monitors()  # no runner: ask the desktop ourselves
     planner = Planner(settings, zone, now)
     for session in store.sessions(since=now - timedelta(days=1)):
         if session.finished_at is not None:
@@ -476,4 +556,5 @@ def status(store, notifier: Notifier | None = None, now: datetime | None = None)
         "next": [{"kind": reminder.kind, "at": reminder.due.astimezone(zone).isoformat()}
                  for reminder in planner.upcoming(now)],
         "paused_until": settings.paused_until.isoformat() if settings.is_paused(now) else None,
+        **presence_status(monitors["idle"].read(), monitors["busy"].read(), planner, zone),
     }

@@ -251,6 +251,9 @@ def _step(step) -> dict:
     return step
 
 
+MAX_EVENT_LIST = 50
+
+
 def _scalar(value) -> bool:
     if isinstance(value, float):
         return math.isfinite(value)
@@ -302,7 +305,10 @@ def event_from_doc(doc) -> dict:
         _choice(doc.get("level"), "the soreness level", SORENESS_LEVELS)
         _optional_text(doc.get("session_id"), "session_id")
     for key, value in doc.items():
-        if not isinstance(key, str) or not _scalar(value):
+        # A short list of plain values is allowed too: a break suggestion names its muscles.
+        plain = _scalar(value) or (isinstance(value, list) and len(value) <= MAX_EVENT_LIST
+                                   and all(_scalar(item) for item in value))
+        if not isinstance(key, str) or not plain:
             raise RecordError(f"the event's {str(key)[:40]} is not a plain value")
     return dict(doc)
 

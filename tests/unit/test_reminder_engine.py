@@ -7,10 +7,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from coach.catalog import load_catalog
 from coach.model import Profile
 from coach.reminders.notifier import BackendState
 from coach.reminders.runner import ReminderEngine
+from coach.reminders.suggestions import movements_from
 from coach.store import Rating, SessionRecord, Store
+
+# Break reminders rotate through the library's movements, in library order.
+FIRST_MOVEMENT = movements_from(load_catalog(include_user=False))[0].name
 
 LONDON = ZoneInfo("Europe/London")
 MONDAY_0900 = datetime(2025, 6, 2, 9, 0, tzinfo=LONDON)
@@ -97,18 +102,19 @@ def test_a_break_is_shown_and_recorded_with_a_micro_routine_for_the_worst_area(s
     assert datetime.fromisoformat(event["at"]) == MONDAY_0900 + timedelta(minutes=30)
     assert [notice.area for notice in seen] == ["low-back"]
 
-    # the neck is now the worst (latest ratings count, not the week's)
-    store.add_rating(Rating(area="neck", rating=8, phase="check-in",
-                            at=MONDAY_0900 + timedelta(minutes=40)))
+    assert event["suggestion"] == "pressure" and event["muscles"]
+
+    # the next breaks are for movement: pressure at most one break in four
     run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=61))
-    assert "neck" in notifier.shown[-1][1].lower()
+    assert notifier.shown[-1][1].startswith(FIRST_MOVEMENT)
+    assert "comfort and movement" in notifier.shown[-1][1]
 
 
 def test_no_ratings_means_a_plain_movement_break(store):
     clocks, notifier = Clocks(MONDAY_0900), FakeNotifier()
     engine = make_engine(store, notifier, clocks)
     run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=31))
-    assert notifier.shown[0][1].startswith("Stand up")
+    assert notifier.shown[0][1].startswith(FIRST_MOVEMENT)
 
 
 def test_without_a_notification_service_reminders_are_still_recorded_and_given_to_the_app(store):
@@ -228,3 +234,81 @@ def test_the_app_hosts_the_scheduler_when_no_runner_is_active(store):
         handle.stop()
     assert lock_owner(store.directory) is None
     handle.stop()  # stopping twice is harmless
+
+
+class Desk:
+    """Stands in for the idle and busy monitors: what the desktop would say now."""
+
+    def __init__(self):
+        from coach.reminders.busy import BusyState
+        from coach.reminders.idle import IdleState
+
+        self.idle = IdleState("test", 0.0, False)
+        self.busy: BusyState | None = None
+        self._busy_state, self._idle_state = BusyState, IdleState
+
+    def set(self, idle_s: float = 0.0, locked: bool = False, busy: str | None = None):
+        self.idle = self._idle_state("test", idle_s, locked)
+        self.busy = self._busy_state("test", busy) if busy else None
+
+    def monitors(self) -> dict:
+        desk = self
+
+        class Idle:
+            def read(self):
+                return desk.idle
+
+        class Busy:
+            def read(self):
+                return desk.busy
+
+        return {"idle": Idle(), "busy": Busy()}
+
+
+def test_busy_defers_the_break_and_one_catch_up_says_how_long(store):
+    clocks, notifier, desk = Clocks(MONDAY_0900), FakeNotifier(), Desk()
+    engine = make_engine(store, notifier, clocks, **desk.monitors())
+    desk.set(busy="notifications are paused in dunst")
+    run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=70))
+    assert notifier.shown == []
+    [deferred] = [event for event in store.events() if event["kind"] == "deferred"]
+    assert deferred["reason"] == "you are busy (notifications are paused in dunst)"
+    status = engine.status(clocks.wall)
+    assert status["busy"] == {"source": "test", "reason": "notifications are paused in dunst"}
+    assert status["idle"] == {"source": "test", "seconds": 0, "locked": False}
+    assert [item["kind"] for item in status["deferred"]] == ["break"]
+
+    desk.set()
+    run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=75))
+    [(title, body)] = notifier.shown
+    assert title == "coach: a break now that you are free?"
+    assert body.startswith("You were busy for 1 h 10 min: a 2-minute break now?")
+    assert engine.status(clocks.wall)["deferred"] == []
+
+
+def test_an_absence_is_recorded_as_missed_away_and_restarts_the_timer(store):
+    clocks, notifier, desk = Clocks(MONDAY_0900), FakeNotifier(), Desk()
+    engine = make_engine(store, notifier, clocks, **desk.monitors())
+    run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=20))
+    for minutes in range(20):  # locked for 20 minutes over the break's time
+        desk.set(idle_s=minutes * 60.0, locked=True)
+        run_until(engine, clocks, clocks.wall + timedelta(minutes=1))
+    desk.set()
+    run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=69))
+    assert notifier.shown == []
+    [missed] = [event for event in store.events() if event["kind"] == "missed-away"]
+    assert missed["reminder"] == "break" and "that was the break" in missed["reason"]
+    run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=71))
+    assert len(notifier.shown) == 1
+
+
+def test_after_three_skips_in_a_row_the_reminder_asks_kindly(store):
+    clocks, notifier = Clocks(MONDAY_0900), FakeNotifier()
+    engine = make_engine(store, notifier, clocks)
+    for _ in range(3):
+        store.add_event("skipped", clocks.wall, reminder="break", due=clocks.wall.isoformat(),
+                        snoozes=0, by="person")
+    run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=31))
+    [(title, body)] = notifier.shown
+    assert title == "coach: a short break, if you can?"
+    assert body.startswith("No need to stop for long") and "comfort and movement" in body

@@ -216,3 +216,23 @@ def test_advice_for_worsening_two_weeks_running():
     assert [week["areas"]["neck"]["flag"] for week in report["weeks"]] == \
         ["worsening", "worsening"]
     assert "worse two weeks running" in report["advice"][0]["reason"]
+
+
+def test_the_week_counts_breaks_taken_skipped_snoozed_and_missed_while_away():
+    monday = date(2025, 6, 2)
+    at = datetime(2025, 6, 3, 10, 0, tzinfo=BERLIN).isoformat()
+    events = [
+        {"kind": "sent", "at": at, "reminder": "break"},
+        {"kind": "acted", "at": at, "reminder": "break", "via": "person"},
+        {"kind": "acted", "at": at, "reminder": "break", "via": "session"},
+        {"kind": "skipped", "at": at, "reminder": "break", "by": "person"},
+        {"kind": "skipped", "at": at, "reminder": "break", "by": "planner"},  # not the person
+        {"kind": "snoozed", "at": at, "reminder": "break"},
+        {"kind": "missed-away", "at": at, "reminder": "break", "by": "planner"},
+        {"kind": "deferred", "at": at, "reminder": "break", "by": "planner"},
+        {"kind": "acted", "at": at, "reminder": "routine"},  # a routine, not a break
+    ]
+    report = weekly_report([], [], events, weeks=1, until=monday, tz=BERLIN)
+    assert report["weeks"][0]["breaks"] == {"taken": 2, "skipped": 1, "snoozed": 1,
+                                            "missed_away": 1}
+    assert report["weeks"][0]["reminders_acted"] == 3

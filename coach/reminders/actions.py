@@ -1,0 +1,243 @@
+"""Acting on a reminder: Done, Snooze and Skip, from the command line or a notification button.
+
+The three use cases are one function each (`mark_done`, `snooze_last`, `skip_last`);
+`coach remind done/snooze/skip` and the buttons call the same ones, so a button press is
+recorded exactly like the command.
+
+ActionNotifier shows reminders over D-Bus (org.freedesktop.Notifications.Notify) with
+Done / Snooze 10 min / Skip buttons when the server has the "actions" capability, and
+listens for ActionInvoked on the same connection (some servers send it only to the
+notification's sender). Without a session bus it hands over to plyer, the portable path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from coach.errors import CoachError, UsageError
+from coach.reminders.notifier import (
+    APP_NAME,
+    DEFAULT_TIMEOUT_S,
+    NOTIFICATIONS_BUS_NAME,
+    BackendState,
+    notification_service_state,
+    session_bus_address,
+)
+
+log = logging.getLogger("coach.reminders")
+
+# The last reminder can be snoozed, skipped or marked done for this long after it came.
+RECENT = timedelta(hours=2)
+SNOOZE_BUTTON_MIN = 10
+BUTTONS = ("done", "Done", "snooze", f"Snooze {SNOOZE_BUTTON_MIN} min", "skip", "Skip")
+NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
+
+
+# --- the use cases ----------------------------------------------------------------------
+
+
+def last_sent(store, now: datetime) -> dict:
+    sent = [event for event in store.events(since=now - RECENT) if event["kind"] == "sent"]
+    if not sent:
+        raise UsageError("there is no reminder from the last 2 hours to act on.")
+    return sent[-1]
+
+
+def mark_done(store, now: datetime) -> dict:
+    """The person acted on the last reminder (took the break, did the routine)."""
+    last = last_sent(store, now)
+    store.add_event("acted", now, reminder=last["reminder"], due=last["due"],
+                    snoozes=last.get("snoozes", 0), via="person")
+    return last
+
+
+def skip_last(store, now: datetime, save_settings: Callable) -> dict:
+    """Skip the last reminder: no snooze; the next one comes as planned."""
+    last = last_sent(store, now)
+    save_settings(store, lambda current: {**current, "snooze": None})
+    store.add_event("skipped", now, reminder=last["reminder"], due=last["due"],
+                    snoozes=last.get("snoozes", 0), by="person")
+    return last
+
+
+def snooze_last(store, now: datetime, minutes: int, save_settings: Callable):
+    """Put the last reminder off for `minutes`; returns the Snooze. At most 3 in a row."""
+    from coach.reminders.settings import MAX_SNOOZES_IN_A_ROW, Snooze
+
+    last = last_sent(store, now)
+    count = int(last.get("snoozes", 0)) + 1
+    if count > MAX_SNOOZES_IN_A_ROW:
+        raise UsageError(
+            f"this reminder was already snoozed {MAX_SNOOZES_IN_A_ROW} times in a row; take the "
+            "break now, or skip it with 'coach remind skip'."
+        )
+    until = now + timedelta(minutes=minutes)
+    chosen = Snooze(kind=last["reminder"], due=datetime.fromisoformat(last["due"]),
+                    count=count, until=until)
+    save_settings(store, lambda current: {**current, "snooze": chosen.to_dict()})
+    store.add_event("snoozed", now, reminder=chosen.kind, due=last["due"], snoozes=count,
+                    until=until.isoformat())
+    return chosen
+
+
+def save_reminder_settings(store, change) -> dict:
+    """Apply change(stored reminder dict) -> new dict, validated as a whole before saving."""
+    from coach.reminders.settings import ReminderSettings
+
+    def apply(all_settings: dict) -> dict:
+        current = dict(all_settings.get("reminders") or {})
+        updated = change(current)
+        ReminderSettings.from_dict(updated)  # raises UsageError: then nothing is written
+        return {**all_settings, "reminders": updated}
+
+    return store.update_settings(apply)["reminders"]
+
+
+def act(store, action: str, now: datetime):
+    """What a button press does: the same as `coach remind <action>`."""
+    if action == "done":
+        return mark_done(store, now)
+    if action == "snooze":
+        return snooze_last(store, now, SNOOZE_BUTTON_MIN, save_reminder_settings)
+    if action == "skip":
+        return skip_last(store, now, save_reminder_settings)
+    raise UsageError(f"unknown reminder action {action!r}.")
+
+
+# --- notifications with buttons ---------------------------------------------------------
+
+
+class ActionNotifier:
+    """Reminders with buttons over D-Bus; `on_action(action)` runs in the listening thread."""
+
+    def __init__(self, on_action: Callable[[str], None], fallback=None, bus: str | None = None):
+        self.on_action = on_action
+        self.bus = bus
+        self._fallback = fallback
+        self._router = None
+        self._listener: threading.Thread | None = None
+        self._queue: queue.Queue = queue.Queue(maxsize=16)  # ActionInvoked signals
+        self._latest_id: int | None = None  # buttons act on the newest reminder only
+        self.name = "dbus"
+
+    # the Notifier interface
+
+    def check(self) -> BackendState:
+        if self._connect() is None:
+            return self._plyer().check()
+        ok, reason = notification_service_state(self.bus or session_bus_address())
+        return BackendState(self.name, ok, reason)
+
+    def send(self, title: str, body: str, timeout_s: int = DEFAULT_TIMEOUT_S) -> bool:
+        router = self._connect()
+        if router is None:
+            return self._plyer().send(title, body, timeout_s)
+        from jeepney import DBusAddress, new_method_call
+
+        service = DBusAddress(NOTIFICATIONS_PATH, bus_name=NOTIFICATIONS_BUS_NAME,
+                              interface=NOTIFICATIONS_BUS_NAME)
+        try:
+            reply = router.send_and_get_reply(new_method_call(service, "GetCapabilities"),
+                                              timeout=2)
+            actions = list(BUTTONS) if "actions" in _body(reply)[0] else []
+            reply = router.send_and_get_reply(new_method_call(
+                service, "Notify", "susssasa{sv}i",
+                (APP_NAME, 0, "", title, body, actions, {}, timeout_s * 1000)), timeout=5)
+            (self._latest_id,) = _body(reply)
+        except Exception as error:  # the service went away: the runner records "not shown"
+            log.info("Notify over D-Bus failed: %s: %s", type(error).__name__, error)
+            return False
+        return True
+
+    # the connection and the listening thread
+
+    def _connect(self):
+        if self._router is not None:
+            return self._router
+        address = self.bus or session_bus_address()
+        if address is None:
+            return None
+        try:
+            from jeepney import MatchRule, message_bus
+            from jeepney.io.threading import DBusRouter, Proxy, open_dbus_connection
+
+            router = DBusRouter(open_dbus_connection(address))
+            rule = MatchRule(type="signal", interface=NOTIFICATIONS_BUS_NAME,
+                             member="ActionInvoked", path=NOTIFICATIONS_PATH)
+            Proxy(message_bus, router, timeout=2).AddMatch(rule)
+        except Exception as error:
+            log.info("no D-Bus session for notification buttons (%s: %s); using plyer",
+                     type(error).__name__, error)
+            return None
+        self._router = router
+        self._listener = threading.Thread(target=self._listen, args=(router, rule),
+                                          name="coach-actions", daemon=True)
+        self._listener.start()
+        return router
+
+    def _listen(self, router, rule) -> None:
+        try:
+            with router.filter(rule, queue=self._queue):
+                while True:
+                    message = self._queue.get()
+                    if message is None:
+                        return
+                    notification_id, action = message.body
+                    if notification_id == self._latest_id:
+                        self._latest_id = None  # one answer per reminder
+                        self._handle(action)
+        except Exception as error:
+            log.info("stopped listening for notification buttons: %s: %s",
+                     type(error).__name__, error)
+
+    def _handle(self, action: str) -> None:
+        try:
+            self.on_action(action)
+        except CoachError as error:
+            log.info("the %s button did nothing: %s", action, error)
+        except Exception:
+            log.exception("the %s button could not be recorded", action)
+
+    def _plyer(self):
+        if self._fallback is None:
+            from coach.reminders.notifier import PlyerNotifier
+
+            self._fallback = PlyerNotifier()
+        return self._fallback
+
+    def stop(self) -> None:
+        router, self._router = self._router, None
+        if router is None:
+            return
+        with contextlib.suppress(queue.Full):
+            self._queue.put_nowait(None)  # wakes the listening thread
+        with contextlib.suppress(Exception):
+            router.close()  # stops its receiving thread
+        with contextlib.suppress(Exception):
+            router.conn.close()
+        if self._listener is not None:
+            self._listener.join(timeout=5)
+
+
+def _body(reply):
+    from jeepney.wrappers import unwrap_msg
+
+    return unwrap_msg(reply)
+
+
+def notifier_with_buttons(store) -> ActionNotifier:
+    """The runner's notifier: a button press is recorded as the command would record it."""
+
+    def on_action(action: str) -> None:
+        from coach.reminders.settings import ReminderSettings
+
+        zone = ReminderSettings.from_dict(store.load_settings().get("reminders")).zone()
+        act(store, action, datetime.now(zone))
+        log.info("%s pressed on the reminder's notification", action)
+
+    return ActionNotifier(on_action)
