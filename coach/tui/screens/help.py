@@ -21,6 +21,9 @@ HELP_TEXT = """\
 [b]During a session[/b]
   space  pause / resume    n  skip step    b  back a step
   +  15 more seconds       q  end (what you did is kept)
+  m  sounds / bell on, off  v  spoken cues on, off
+  No voice? Install a speech service:
+    apt install speech-dispatcher espeak-ng
 
 [b]Pain ratings[/b]  0 = no pain, 10 = worst imaginable.
   1-3 mild, 4-6 moderate, 7-10 severe. A change of about 2 points
