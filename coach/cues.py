@@ -76,14 +76,18 @@ def entry_cue(timeline: Timeline, phase_index: int) -> Cue:
     return Cue(words, kind, phase_index)
 
 
-def marks(timeline: Timeline, phase_index: int, countdown: bool = False) -> list[Cue]:
-    """The cues inside a phase, in the order they fall due (most seconds remaining first)."""
+def marks(timeline: Timeline, phase_index: int, countdown: bool = False,
+          total_s: float | None = None) -> list[Cue]:
+    """The cues inside a phase, in the order they fall due (most seconds remaining first).
+
+    total_s: the phase's length with any "+" seconds (default: as planned)."""
     phase = timeline.phases[phase_index]
     if phase.kind != "press":
         return []
+    total_s = phase.duration_s if total_s is None else total_s
     found: list[Cue] = []
     if phase.duration_s > HALFWAY_OVER_S:
-        found.append(Cue("Halfway.", "halfway", phase_index, phase.duration_s / 2))
+        found.append(Cue("Halfway.", "halfway", phase_index, total_s / 2))
     if countdown and phase.duration_s >= COUNTDOWN_MIN_S:
         found += [Cue(str(number), "count", phase_index, float(number))
                   for number in range(COUNTDOWN_FROM, 0, -1)]
@@ -128,6 +132,7 @@ class CuePrompter:
         self.countdown = countdown
         self.pending: Cue | None = None  # the cue of the phase entered, not said yet
         self.waiting_marks: list[Cue] = []  # marks of the running phase not yet due
+        self.said_marks: set[str] = set()  # kinds of mark said in the running phase
 
     def moved(self, session: SessionClock) -> None:
         if session.finished:
@@ -137,6 +142,7 @@ class CuePrompter:
         index = session.phase_index
         self.pending = entry_cue(self.timeline, index)
         self.waiting_marks = marks(self.timeline, index, self.countdown)
+        self.said_marks = set()
         if not _running(session):
             self.hush()  # the old phase's words must not go on into a pause
 
@@ -153,6 +159,7 @@ class CuePrompter:
         if not due:
             return None
         self.waiting_marks = [mark for mark in self.waiting_marks if mark not in due]
+        self.said_marks |= {mark.kind for mark in due}
         self.say(due[-1].text)  # only the latest: older marks are stale by now
         return due[-1]
 
@@ -162,9 +169,11 @@ class CuePrompter:
         if session.finished or session.phase is None:
             return
         remaining = session.remaining(now)
-        self.waiting_marks = [mark for mark in marks(self.timeline, session.phase_index,
-                                                     self.countdown)
-                              if mark.at_remaining_s < remaining]
+        self.waiting_marks = [
+            mark for mark in marks(self.timeline, session.phase_index, self.countdown,
+                                   session.countdown.total_s)
+            if mark.at_remaining_s < remaining
+            and (mark.kind == "count" or mark.kind not in self.said_marks)]
 
     def rating(self, area_label: str) -> Cue:
         cue = rating_cue(area_label)

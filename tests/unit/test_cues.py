@@ -246,3 +246,22 @@ def test_a_rating_stop_says_the_rating_then_the_step_when_it_starts():
 @pytest.mark.parametrize("count,expected", [(1, "1 second"), (45, "45 seconds")])
 def test_seconds_text(count, expected):
     assert cues.seconds_text(count) == expected
+
+
+def test_halfway_follows_added_time_and_is_never_said_twice_in_a_phase():
+    timeline, voice, prompter = prompter_for()
+    clock = SessionClock(timeline)
+    clock.start(0.0)
+    prompter.moved(clock)
+    now = run_through(timeline, prompter, clock, 0.0, 12.0)  # 2 s into the 45 s hold
+    clock.add(15)
+    prompter.interrupted(clock, now)
+    now = run_through(timeline, prompter, clock, now, 10 + 29.9)
+    assert voice.said[-1] == "Press and hold, 45 seconds."
+    now = run_through(timeline, prompter, clock, now, 10 + 30.05)
+    assert voice.said[-1] == "Halfway."  # half of 60 s
+    clock.add(15)
+    prompter.interrupted(clock, now)
+    run_through(timeline, prompter, clock, now, 10 + 75.05)
+    assert voice.said.count("Halfway.") == 1
+    assert voice.said[-1] == "Release."

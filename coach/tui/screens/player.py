@@ -117,8 +117,10 @@ class PlayerScreen(Screen):
         self.sounds = sounds
         self.prompter = CuePrompter(self.timeline, self._say, self._hush,
                                     countdown=countdown_cues)
+        self._voice_missing = voice_missing
         if voice_missing:  # said once, in the footer, and the session carries on
-            self._bindings.bind("v", "toggle_voice", "No voice: see ?")
+            self._bindings.key_to_bindings["v"] = [
+                Binding("v", "toggle_voice", "No voice: see ?")]
         steps = routine.steps
         self.area_first: dict[str, int] = {}
         self.area_last: dict[str, int] = {}
@@ -173,6 +175,11 @@ class PlayerScreen(Screen):
             self.notify("Today's routine has no steps.", severity="warning")
             self.dismiss(None)
             return
+        if self._voice_missing:  # once per session; the footer keeps "No voice" after it
+            from coach.voice import INSTALL_HINT
+
+            self.notify(f"No speech service found, so the steps are not spoken: "
+                        f"{INSTALL_HINT}.", timeout=8)
         now = self.clock()
         self.session.start(now)
         self.prompter.moved(self.session)
