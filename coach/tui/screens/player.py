@@ -199,6 +199,7 @@ class PlayerScreen(Screen):
         changes = self.session.advance(now)
         if changes:
             self.prompter.moved(self.session)
+            self._cue(now)  # first: saving and redrawing must not delay the voice
             self._announce(now)
             if any(change.step_changed for change in changes):
                 self._save()
@@ -489,8 +490,9 @@ class PlayerScreen(Screen):
     # -- voice and sounds ----------------------------------------------------
 
     def _cue(self, now: float) -> None:
-        """Say the cue due now, if any (never while a question is on screen)."""
-        if not (self._dialog_open or self._ended):
+        """Say the cue due now, if any (never while a question is on screen; "Session
+        done" waits for the last ratings, see _end)."""
+        if not (self._dialog_open or self._ended or self.session.finished):
             self.prompter.poll(self.session, now)
 
     def _say(self, text: str) -> None:
