@@ -3,6 +3,7 @@ spoken after a pause, a skip, a step back or "+15 s"."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -118,7 +119,7 @@ def test_every_phase_gets_exactly_one_cue_in_an_uninterrupted_session():
                       min_size=1, max_size=5),
        tick=st.floats(0.05, 0.3), countdown=st.booleans())
 def test_one_cue_per_phase_and_marks_in_order_for_any_routine(holds, tick, countdown):
-    steps = tuple(make_step(f"muscle-{index}", "right", find_s, hold_s, release_s, reps,
+    steps = tuple(make_step(f"muscle-{'abcde'[index]}", "right", find_s, hold_s, release_s, reps,
                             stretch_s)
                   for index, (find_s, hold_s, release_s, reps, stretch_s) in enumerate(holds))
     timeline, voice, prompter = prompter_for(Routine(date(2026, 3, 4), 10, steps), countdown)
@@ -132,6 +133,15 @@ def test_one_cue_per_phase_and_marks_in_order_for_any_routine(holds, tick, count
                         for index in range(len(timeline.phases))), "Session done."]
     planned = [cue.text for _at, cue in cues.script(timeline, countdown)]
     assert voice.said == planned  # nothing missed at any tick, in the planned order
+    # What the voice tells a person to press, and for how long, is what the step says.
+    for index, phase in enumerate(timeline.phases):
+        text = cues.entry_cue(timeline, index).text
+        assert phase.label in text
+        numbers = [int(word) for word in re.findall(r"\d+", text)]
+        if phase.kind in ("press", "stretch"):
+            assert numbers == [phase.duration_s]
+        else:
+            assert numbers == []
 
 
 def test_script_offsets_follow_the_timeline():
