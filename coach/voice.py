@@ -220,8 +220,11 @@ def find_voice(settings: VoiceSettings, environ: Mapping[str, str] | None = None
     record = environ.get(RECORD_ENV)
     if record:
         program = which(PROGRAMS["espeak-ng"])
-        return (RecordingVoice(program, Path(record), settings.rate, settings.volume)
-                if program else None)
+        try:
+            return (RecordingVoice(program, Path(record), settings.rate, settings.volume)
+                    if program else None)
+        except OSError:  # the folder cannot be made: no voice, the session still runs
+            return None
     for name in names:
         program = which(PROGRAMS[name])
         if program is None:

@@ -184,3 +184,11 @@ def test_the_cue_modules_stay_out_of_textual():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=Path(__file__).resolve().parents[2], check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_a_recording_folder_that_cannot_be_made_means_no_voice(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    found = voice.find_voice(VoiceSettings(), {voice.RECORD_ENV: str(blocker / "cues")},
+                             which_of("espeak-ng"))
+    assert found is None
