@@ -23,6 +23,7 @@ COMMANDS = {
     "remind": "coach.cli.remind:remind",
 }
 APP_OPTIONS = {"--demo", "--debug"}
+VOICE_OPTION = "--voice"  # --voice auto|speech-dispatcher|espeak-ng|off, for the app only
 
 
 def run(argv: list[str] | None = None) -> None:
@@ -30,10 +31,12 @@ def run(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     try:
-        if set(args) <= APP_OPTIONS:
+        app_options = _app_options(args)
+        if app_options is not None:
             from coach.cli.app import open_app
 
-            open_app(demo="--demo" in args)
+            flags, voice = app_options
+            open_app(demo="--demo" in flags, voice=voice)
         else:
             _run_command(args)
     except SystemExit:
@@ -42,6 +45,33 @@ def run(argv: list[str] | None = None) -> None:
         if debug and not isinstance(error, KeyboardInterrupt):
             raise
         sys.exit(_report(error))
+
+
+def _app_options(args: list[str]) -> tuple[set[str], str | None] | None:
+    """(flags, --voice value) when args only hold the app's options; None for a command."""
+    flags: set[str] = set()
+    voice = None
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if arg in APP_OPTIONS:
+            flags.add(arg)
+        elif arg == VOICE_OPTION or arg.startswith(VOICE_OPTION + "="):
+            value = arg.partition("=")[2] if "=" in arg else (rest.pop(0) if rest else "")
+            voice = check_voice_option(value)
+        else:
+            return None
+    return flags, voice
+
+
+def check_voice_option(value: str) -> str:
+    from coach.errors import UsageError
+    from coach.voice import OPTION_CHOICES
+
+    if value not in OPTION_CHOICES:
+        raise UsageError(f"--voice takes one of {', '.join(OPTION_CHOICES)}, not {value!r}; "
+                         "for example 'coach --voice off'.")
+    return value
 
 
 def _run_command(args: list[str]) -> None:

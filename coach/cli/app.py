@@ -10,7 +10,8 @@ from pathlib import Path
 from coach.tui.app import EXIT_ON_PAINT_ENV
 
 
-def open_app(demo: bool = False) -> None:
+def open_app(demo: bool = False, voice: str | None = None) -> None:
+    """voice: `--voice auto|speech-dispatcher|espeak-ng|off` (None: as in the settings)."""
     from coach.catalog import load_catalog
     from coach.store import Store
     from coach.tui.app import CoachApp
@@ -20,7 +21,7 @@ def open_app(demo: bool = False) -> None:
         # Read the main file before the screen opens: a damaged store is reported as one
         # plain sentence (the CLI's exit 1), not as a crash inside the app.
         store.load_profile()
-        _run(CoachApp(store, load_catalog()))
+        _run(CoachApp(store, load_catalog(), voice=voice))
         return
     # The demo lives in its own temporary directory, and COACH_HOME points there for this
     # process, so nothing it does (ratings, settings, catalog overrides) reaches real data.
@@ -32,7 +33,7 @@ def open_app(demo: bool = False) -> None:
 
         store = Store(demo_home)
         seed(store)
-        _run(CoachApp(store, load_catalog(), demo=True))
+        _run(CoachApp(store, load_catalog(), demo=True, voice=voice))
     finally:
         if previous_home is None:
             os.environ.pop("COACH_HOME", None)

@@ -6,7 +6,8 @@ import click
 
 from coach.errors import CoachError
 
-MARKS = {"ok": "ok     ", "fixed": "fixed  ", "warning": "warning", "problem": "PROBLEM"}
+MARKS = {"ok": "ok     ", "fixed": "fixed  ", "warning": "warning", "problem": "PROBLEM",
+         "note": "note   "}
 
 
 @click.command()
@@ -27,6 +28,7 @@ def doctor() -> None:
         findings += [Finding("problem", f"routine library: {problem}") for problem in problems]
     else:
         findings.append(Finding("ok", "routine library loads without problems."))
+    findings += _speech_findings(Finding)
     for finding in findings:
         click.echo(f"{MARKS[finding.level]} {finding.message}")
     remaining = sum(1 for finding in findings if finding.level == "problem")
@@ -34,3 +36,11 @@ def doctor() -> None:
         raise CoachError(f"{remaining} problem{'s' if remaining != 1 else ''} found; "
                          "see the lines marked PROBLEM above.")
     click.echo("Everything checks out.")
+
+
+def _speech_findings(finding) -> list:
+    """Spoken cues are optional: a missing speech service is a note with how to install one,
+    never a problem."""
+    from coach.voice import doctor_lines
+
+    return [finding(level, message) for level, message in doctor_lines()]

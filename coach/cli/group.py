@@ -50,8 +50,14 @@ class LazyGroup(click.Group):
     is_flag=True,
     help="Open the app on a throw-away data directory with 8 weeks of sample history.",
 )
+@click.option(
+    "--voice",
+    metavar="auto|speech-dispatcher|espeak-ng|off",
+    default=None,
+    help="Speak the session's cues with this speech service, or not at all (this run only).",
+)
 @click.pass_context
-def main(ctx: click.Context, debug: bool, demo: bool) -> None:
+def main(ctx: click.Context, debug: bool, demo: bool, voice: str | None) -> None:
     """coach: a daily self-massage routine for desk workers, with timed sessions,
     a pain log, break reminders and weekly trends.
 
@@ -60,6 +66,7 @@ def main(ctx: click.Context, debug: bool, demo: bool) -> None:
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
     if ctx.invoked_subcommand is None:
+        from coach.cli import check_voice_option
         from coach.cli.app import open_app
 
-        open_app(demo=demo)
+        open_app(demo=demo, voice=check_voice_option(voice) if voice is not None else None)

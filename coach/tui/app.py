@@ -52,6 +52,7 @@ class CoachApp(App[None]):
         tz: tzinfo | None = None,
         demo: bool = False,
         reminders: bool = True,
+        voice: str | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -66,6 +67,7 @@ class CoachApp(App[None]):
         # What the home screen says about reminders until the scheduler check has run.
         self.reminder_state: dict = {"running": False, "text": "Reminders: checking..."}
         self.minutes_today: int | None = None  # "I only have N minutes", for today only
+        self.voice_option = voice  # `coach --voice ...`: overrides the settings for this run
 
     # ----- clocks and shared data -------------------------------------------------------
 
@@ -98,6 +100,13 @@ class CoachApp(App[None]):
 
     def bell_on(self) -> bool:
         return bool(self.store.load_settings().get("app", {}).get("bell", True))
+
+    def voice_settings(self):
+        """The saved voice settings (coach.voice.VoiceSettings), with --voice applied."""
+        from coach.voice import VoiceSettings
+
+        saved = VoiceSettings.from_app(self.store.load_settings().get("app", {}))
+        return saved.with_option(self.voice_option)
 
     # ----- start-up ---------------------------------------------------------------------
 
@@ -294,8 +303,16 @@ class CoachApp(App[None]):
             self.notify("Today's routine is empty: check your areas and tools in settings.",
                         severity="warning")
             return
+        from coach.sounds import SoundPlayer
+        from coach.voice import find_voice
+
+        voice = self.voice_settings()
+        speaker = find_voice(voice)
         player = PlayerScreen(routine, self.store, resume=resume, clock=self.clock,
-                              wall_clock=self.now, bell=self.bell_on())
+                              wall_clock=self.now, bell=self.bell_on(), voice=speaker,
+                              voice_on=voice.enabled,
+                              voice_missing=voice.enabled and speaker is None,
+                              countdown_cues=voice.countdown, sounds=SoundPlayer())
         self.push_screen(player, callback=lambda _result: self.refresh_data())
 
     def on_player_screen_finished(self, _message) -> None:

@@ -84,7 +84,9 @@ def terminal(tmp_path):
     session = f"coach-e2e-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "COACH_HOME": str(home), "TERM": "xterm-256color"}
     env.pop("TMUX", None)
-    command = f"env COACH_HOME={home} TERM=xterm-256color {COACH}; sleep 30"
+    # Spoken cues are recorded to files, so a person running the tests hears nothing.
+    command = (f"env COACH_HOME={home} COACH_VOICE_RECORD={tmp_path / 'cues'} "
+               f"TERM=xterm-256color {COACH}; sleep 30")
     subprocess.run([tmux, "-L", session, "new-session", "-d", "-s", session, "-x", "100",
                     "-y", "32", command], env=env, check=True)
     term = Terminal(tmux, session, home)

@@ -72,6 +72,7 @@ def make_app(catalog, clock):
     from coach.tui.app import CoachApp
 
     def make(store, **options):
+        options.setdefault("voice", "off")  # no real speech in Pilot tests unless asked
         return CoachApp(store, catalog, clock=clock, wall_clock=clock.wall, tz=TZ,
                         reminders=False, **options)
 

@@ -30,13 +30,17 @@ async def test_enter_through_every_page_saves_defaults_and_opens_today(store, ma
             await pilot.press("enter")
             await pilot.pause()
             presses += 1
-        assert presses == len(questions) + 6
+        assert presses == len(questions) + 7
         assert isinstance(app.screen, HomeScreen)
         profile = store.load_profile()
         assert profile.areas == tuple(a for a in catalog.areas if a in DEFAULT_AREAS)
         assert profile.minutes == DEFAULT_MINUTES and not profile.desk_only
         assert profile.cautions == ()
         assert store.load_settings()["reminders"]["routine_times"] == ["12:30"]
+        from coach.voice import service_found
+
+        # Asked once; Enter takes the default: speak when a speech service is found.
+        assert store.load_settings()["app"]["voice"] is service_found()
         assert app.screen.routine.steps, "the defaults give a working routine"
 
 
@@ -111,3 +115,28 @@ async def test_no_area_ticked_cannot_continue(store, make_app):
         await pilot.pause()
         assert screen.index == areas_page
         assert "at least one area" in str(screen.query_one("#areas-error").render())
+
+
+@pytest.mark.parametrize("found", [True, False])
+@sync
+async def test_the_voice_question_defaults_to_yes_only_when_a_speech_service_is_found(
+        store, make_app, monkeypatch, found):
+    import coach.voice
+
+    monkeypatch.setattr(coach.voice, "service_found", lambda: found)
+    app = make_app(store)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        screen = app.screen
+        while screen.pages[screen.index] != "voice":
+            await pilot.press("enter")
+            await pilot.pause()
+        page = str(screen.query_one("#voice").query_one(".hint", Static).render())
+        assert ("apt install speech-dispatcher espeak-ng" in page) is not found
+        assert app.focused.id == ("voice-yes" if found else "voice-no")
+        await pilot.press("tab" if found else "shift+tab", "enter")  # the other answer
+        await pilot.pause()
+        assert screen.pages[screen.index] == "reminders"
+        await pilot.press("enter")
+        await pilot.pause()
+    assert store.load_settings()["app"]["voice"] is (not found)

@@ -62,3 +62,33 @@ async def test_invalid_values_change_nothing_and_say_why(profile_store, make_app
         message = str(screen.query_one("#settings-message", Static).render())
         assert message.startswith("Not saved:") and words in message
     assert (profile_store.load_profile(), profile_store.load_settings()) == before
+
+
+@sync
+async def test_voice_settings_are_saved_under_app_and_refused_when_out_of_range(
+        profile_store, make_app):
+    from textual.widgets import Select
+
+    from coach.voice import VoiceSettings
+
+    app = make_app(profile_store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_settings(app, pilot)
+        assert screen.query_one("#voice").value is True  # the default when nothing is saved
+        screen.query_one("#voice-rate", Input).value = "300"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "between 50 and 200" in str(screen.query_one("#settings-message",
+                                                            Static).render())
+        assert "voice" not in profile_store.load_settings().get("app", {})
+        screen.query_one("#voice-rate", Input).value = "130"
+        screen.query_one("#voice-volume", Input).value = "70"
+        screen.query_one("#voice-backend", Select).value = "espeak-ng"
+        screen.query_one("#voice").value = False
+        screen.query_one("#voice-countdown").value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    saved = profile_store.load_settings()["app"]
+    assert VoiceSettings.from_app(saved) == VoiceSettings(False, "espeak-ng", 130, 70, True)
+    assert saved["bell"] is True  # the other app settings stay

@@ -23,6 +23,9 @@ HELP_TEXT = """\
   space  pause / resume    n  skip step    b  back a step
   +  15 more seconds       q  end (what you did is kept)
   p  body map on/off (shown by itself on a wide terminal)
+  m  sounds / bell on, off  v  spoken cues on, off
+  No voice? Install a speech service:
+    apt install speech-dispatcher espeak-ng
 
 [b]Pain ratings[/b]  0 = no pain, 10 = worst imaginable.
   1-3 mild, 4-6 moderate, 7-10 severe. A change of about 2 points

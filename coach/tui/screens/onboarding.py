@@ -41,6 +41,7 @@ class OnboardingScreen(Screen):
         self.pages: list[str] = []
         self.index = 0
         self.desk_only = False
+        self.speak = True  # the voice page's answer
 
     def compose(self) -> ComposeResult:
         catalog = self.app.catalog
@@ -78,6 +79,8 @@ class OnboardingScreen(Screen):
                 with Horizontal(classes="buttons"):
                     yield Button("No, anything", id="desk-no", variant="primary")
                     yield Button("Yes, desk only", id="desk-yes")
+            with Vertical(id="voice", classes="page"):
+                yield from self._voice_page()
             with Vertical(id="reminders", classes="page"):
                 yield Static("When should coach remind you of your daily routine?",
                              classes="question")
@@ -87,6 +90,22 @@ class OnboardingScreen(Screen):
                              "for none. Break reminders come every 30 minutes in working hours; "
                              "change that in settings. Enter finishes.", classes="hint")
         yield Footer()
+
+    def _voice_page(self):
+        """Asked once: speak the steps during a session? Yes first when a service is found."""
+        from coach.voice import INSTALL_HINT, service_found
+
+        found = service_found()
+        self.speak = found
+        yield Static("Speak each step aloud during a session?", classes="question")
+        yield Static("So you can follow with your eyes closed; v turns it off or on in a "
+                     "session." if found else
+                     f"No speech service found; to hear the steps, run '{INSTALL_HINT}'.",
+                     classes="hint")
+        with Horizontal(classes="buttons"):
+            yield Button("Yes, speak", id="voice-yes", variant="primary" if found else "default")
+            yield Button("No, stay quiet", id="voice-no",
+                         variant="default" if found else "primary")
 
     def _choice_page(self, page_id: str, question: str, entries: dict, defaults) -> Vertical:
         selections = [
@@ -104,7 +123,7 @@ class OnboardingScreen(Screen):
 
     def on_mount(self) -> None:
         self.pages = [f"q-{number}" for number in range(len(self.questions))]
-        self.pages += ["areas", "habits", "tools", "minutes", "desk", "reminders"]
+        self.pages += ["areas", "habits", "tools", "minutes", "desk", "voice", "reminders"]
         self.show_page(0)
 
     # ----- paging -----------------------------------------------------------------------
@@ -125,6 +144,8 @@ class OnboardingScreen(Screen):
                 page.query_one(f"#no-{page_id[2:]}", Button).focus()
         elif page_id == "desk":
             page.query_one("#desk-no", Button).focus()
+        elif page_id == "voice":
+            page.query_one("#voice-yes" if self.speak else "#voice-no", Button).focus()
         else:
             page.query(f"#{page_id}-list, Input").first().focus()
 
@@ -167,6 +188,9 @@ class OnboardingScreen(Screen):
             self.next_page()
         elif kind == "desk":
             self.desk_only = button_id == "desk-yes"
+            self.next_page()
+        elif kind == "voice":
+            self.speak = button_id == "voice-yes"
             self.next_page()
 
     def _answered_yes(self, number: int) -> None:
@@ -214,6 +238,8 @@ class OnboardingScreen(Screen):
         )
         store = self.app.store
         try:
+            store.update_settings(lambda settings: {
+                **settings, "app": {**settings.get("app", {}), "voice": self.speak}})
             reminder_note = save_routine_times(store, times_text)
         except CoachError as error:
             self.query_one("#times-error", Static).update(str(error))

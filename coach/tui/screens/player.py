@@ -20,8 +20,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from coach.cues import CuePrompter
 from coach.errors import CoachError
 from coach.model import Routine
+from coach.sounds import sound_for
 from coach.timeline import ADD_SECONDS, SessionClock, Timeline, side_text, tool_text
 from coach.tui.dialogs.rating import RatingDialog
 from coach.tui.widgets.body_map import BodyMapView
@@ -98,6 +100,7 @@ class PlayerScreen(Screen):
         Binding("m", "toggle_bell", "Bell"),
         Binding("f", "toggle_flash", "Flash on/off", show=False),
         Binding("p", "toggle_map", "Map", show=False),
+        Binding("v", "toggle_voice", "Voice on/off", show=False),
     ]
 
     class Finished(Message):
@@ -111,7 +114,12 @@ class PlayerScreen(Screen):
     def __init__(self, routine: Routine, store, *, resume=None,
                  clock: Callable[[], float] = time.monotonic,
                  wall_clock: Callable[[], datetime] | None = None,
-                 bell: bool = True, flash: bool = True) -> None:
+                 bell: bool = True, flash: bool = True, voice=None, voice_on: bool = False,
+                 voice_missing: bool = False, countdown_cues: bool = False,
+                 sounds=None) -> None:
+        """voice: a coach.voice.Voice (None: nothing to speak with); voice_missing: the
+        person wants cues spoken but no speech service was found (the footer says so);
+        sounds: a coach.sounds.SoundPlayer (None: the terminal bell only)."""
         super().__init__()
         self.routine = routine
         self.store = store
@@ -120,6 +128,15 @@ class PlayerScreen(Screen):
         self.bell_on = bell
         self.flash_on = flash
         self.timeline = Timeline(routine)
+        self.voice = voice
+        self.voice_on = voice_on
+        self.sounds = sounds
+        self.prompter = CuePrompter(self.timeline, self._say, self._hush,
+                                    countdown=countdown_cues)
+        self._voice_missing = voice_missing
+        if voice_missing:  # said once, in the footer, and the session carries on
+            self._bindings.key_to_bindings["v"] = [
+                Binding("v", "toggle_voice", "No voice: see ?")]
         steps = routine.steps
         self.area_first: dict[str, int] = {}
         self.area_last: dict[str, int] = {}
@@ -180,12 +197,19 @@ class PlayerScreen(Screen):
             self.notify("Today's routine has no steps.", severity="warning")
             self.dismiss(None)
             return
+        if self._voice_missing:  # once per session; the footer keeps "No voice" after it
+            from coach.voice import INSTALL_HINT
+
+            self.notify(f"No speech service found, so the steps are not spoken: "
+                        f"{INSTALL_HINT}.", timeout=8)
         now = self.clock()
         self.session.start(now)
+        self.prompter.moved(self.session)
         self._save()
         self.set_interval(REDRAW_S, self.tick)
         self.redraw(now)
         self._at_boundary()
+        self._cue(now)
 
     # -- the redraw tick -----------------------------------------------------
 
@@ -196,10 +220,13 @@ class PlayerScreen(Screen):
         now = self.clock()
         changes = self.session.advance(now)
         if changes:
+            self.prompter.moved(self.session)
+            self._cue(now)  # first: saving and redrawing must not delay the voice
             self._announce(now)
             if any(change.step_changed for change in changes):
                 self._save()
             self._at_boundary()
+        self._cue(now)
         self.redraw(now)
 
     def _wake_at_deadline(self, now: float) -> None:
@@ -271,14 +298,19 @@ class PlayerScreen(Screen):
         if self._busy():
             return
         now = self.clock()
-        self.session.advance(now)
+        if self.session.advance(now):
+            self.prompter.moved(self.session)
         self.session.toggle_pause(now)
+        if self.session.paused:
+            self.prompter.interrupted(self.session, now)  # paused: silence
+        self._cue(now)
         self.redraw(now)
 
     def action_add_time(self) -> None:
         if self._busy():
             return
         self.session.add(ADD_SECONDS)
+        self.prompter.interrupted(self.session, self.clock())
         self.redraw(self.clock())
 
     def action_skip_step(self) -> None:
@@ -317,6 +349,18 @@ class PlayerScreen(Screen):
         self.bell_on = not self.bell_on
         self.notify(f"Bell {'on' if self.bell_on else 'off'}.", timeout=2)
 
+    def action_toggle_voice(self) -> None:
+        if self.voice is None:
+            from coach.voice import INSTALL_HINT
+
+            self.notify(f"No speech service found; to hear the steps, run '{INSTALL_HINT}'.",
+                        timeout=6)
+            return
+        self.voice_on = not self.voice_on
+        if not self.voice_on:
+            self._hush()
+        self.notify(f"Voice {'on' if self.voice_on else 'off'}.", timeout=2)
+
     def action_toggle_flash(self) -> None:
         self.flash_on = not self.flash_on
         self.notify(f"Flash {'on' if self.flash_on else 'off'}.", timeout=2)
@@ -330,6 +374,7 @@ class PlayerScreen(Screen):
         self.session.advance(now)
         was_paused = self.session.paused
         self.session.pause(now)
+        self.prompter.interrupted(self.session, now)
         self._dialog_open = True
         self.app.push_screen(
             ConfirmDialog("End the session now? What you have done so far is kept.",
@@ -343,6 +388,7 @@ class PlayerScreen(Screen):
             return
         if not was_paused:
             self.session.resume(self.clock())
+        self._cue(self.clock())
         self.redraw(self.clock())
 
     def _busy(self) -> bool:
@@ -354,14 +400,16 @@ class PlayerScreen(Screen):
         now = self.clock()
         if move(now) is None:
             return
+        self.prompter.moved(self.session)
         self._save()
         self._at_boundary()
+        self._cue(now)
         self.redraw(now)
 
     # -- phase changes, ratings, saving --------------------------------------
 
     def _announce(self, now: float) -> None:
-        if self.bell_on:
+        if self.bell_on and not self._play_sound():
             self.app.bell()
         if self.flash_on:
             self._flash_until = now + FLASH_S
@@ -382,6 +430,7 @@ class PlayerScreen(Screen):
             self._end("finished")
         else:
             self.session.proceed(self.clock())
+            self._cue(self.clock())
             self.redraw(self.clock())
 
     def _ratings_due(self, boundary: int) -> list[tuple[str, str]]:
@@ -413,6 +462,7 @@ class PlayerScreen(Screen):
         when = ("Before you start on it" if phase == "before"
                 else "Now that you have worked on it")
         self._dialog_open = True
+        self.prompter.rating(self._area_label(area))
         self.app.push_screen(
             RatingDialog(f"{self._area_label(area)}: how much does it hurt right now?",
                          f"{when} · {SCALE} · Esc to skip"),
@@ -473,6 +523,10 @@ class PlayerScreen(Screen):
         if self._ended:
             return
         self.session.pause(self.clock())
+        if status == "finished":
+            self.prompter.poll(self.session, self.clock())  # "Session done."
+        else:
+            self._hush()
         self._save(status)
         self._ended = True
         minutes = self.record.done_s // 60
@@ -481,6 +535,35 @@ class PlayerScreen(Screen):
         self.notify(f"{done}: {minutes} min {seconds:02d} s saved.", timeout=5)
         self.app.post_message(self.Finished(self.record.id, status))
         self.dismiss(self.record.id)
+
+    # -- voice and sounds ----------------------------------------------------
+
+    def _cue(self, now: float) -> None:
+        """Say the cue due now, if any (never while a question is on screen; "Session
+        done" waits for the last ratings, see _end)."""
+        if not (self._dialog_open or self._ended or self.session.finished):
+            self.prompter.poll(self.session, now)
+
+    def _say(self, text: str) -> None:
+        if self.voice_on and self.voice is not None:
+            try:
+                self.voice.say(text)
+            except OSError:  # speech is a comfort: a broken program must not stop a session
+                self.voice = None
+
+    def _hush(self) -> None:
+        if self.voice is not None:
+            try:
+                self.voice.stop()
+            except OSError:
+                self.voice = None
+
+    def _play_sound(self) -> bool:
+        """The press, release or done sound; False when there is no sound program."""
+        if self.sounds is None:
+            return False
+        phase = None if self.session.finished else self.session.phase
+        return self.sounds.play(sound_for(phase.kind if phase else None))
 
     def _take_over(self, record) -> None:
         """Carry an interrupted session's steps over to today's routine."""

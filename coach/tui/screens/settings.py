@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Static, Switch
+from textual.widgets import Button, Footer, Input, Select, Static, Switch
 from textual.widgets.selection_list import Selection
 
 from coach import safety
@@ -115,6 +115,7 @@ class SettingsScreen(Screen):
             with Horizontal(classes="buttons"):
                 yield Switch(app.bell_on(), id="bell")
                 yield Static(" Bell at each phase change", classes="hint")
+            yield from self._voice_fields()
             yield Static("Reminders", classes="title")
             try:
                 reminders = reminder_dict(app.store)
@@ -134,6 +135,45 @@ class SettingsScreen(Screen):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
         yield Footer()
+
+    def _voice_fields(self):
+        from coach.voice import INSTALL_HINT, SERVICES, VoiceSettings, service_found
+
+        # What is saved, not this run's --voice: saving must not store a one-run option.
+        voice = VoiceSettings.from_app(self.app.store.load_settings().get("app", {}))
+        with Horizontal(classes="buttons"):
+            yield Switch(voice.enabled, id="voice")
+            yield Static(" Speak the cues aloud (v in a session)", classes="hint")
+        if not service_found():
+            yield Static(f"No speech service found: {INSTALL_HINT}", classes="hint")
+        yield Static("Speech service", classes="field-label")
+        yield Select([(name, name) for name in SERVICES], value=voice.backend,
+                     allow_blank=False, id="voice-backend")
+        yield Static("Speaking rate  [dim]percent, 50 to 200[/dim]", classes="field-label")
+        yield Input(str(voice.rate), id="voice-rate", type="integer")
+        yield Static("Voice volume  [dim]percent, 10 to 100[/dim]", classes="field-label")
+        yield Input(str(voice.volume), id="voice-volume", type="integer")
+        with Horizontal(classes="buttons"):
+            yield Switch(voice.countdown, id="voice-countdown")
+            yield Static(" Count down the last 3 seconds of a hold", classes="hint")
+
+    def _voice(self):
+        """The voice fields as VoiceSettings; ValueError with one sentence when wrong."""
+        from coach.voice import VoiceSettings
+
+        def number(field: str, what: str) -> int:
+            text = self.query_one(f"#{field}", Input).value.strip()
+            try:
+                return int(text)
+            except ValueError:
+                raise ValueError(f"the {what} must be a whole number, not {text!r}.") from None
+
+        return VoiceSettings(
+            enabled=self.query_one("#voice", Switch).value,
+            backend=str(self.query_one("#voice-backend", Select).value),
+            rate=number("voice-rate", "speaking rate"),
+            volume=number("voice-volume", "voice volume"),
+            countdown=self.query_one("#voice-countdown", Switch).value)
 
     def _choices(self, key: str, label: str, entries: dict, chosen):
         yield Static(label, classes="field-label")
@@ -159,6 +199,7 @@ class SettingsScreen(Screen):
         message = self.query_one("#settings-message", Static)
         try:
             profile, reminders = self._validated()
+            voice = self._voice()
         except (UsageError, ValueError) as error:
             message.update(f"Not saved: {error}")
             message.set_class(True, "error")
@@ -166,7 +207,8 @@ class SettingsScreen(Screen):
         store = self.app.store
         bell = self.query_one("#bell", Switch).value
         try:
-            store.update_settings(lambda settings: _merged(settings, reminders, bell))
+            store.update_settings(lambda settings: _merged(settings, reminders, bell,
+                                                           voice.to_app()))
             store.save_profile(profile)
         except CoachError as error:
             message.update(f"Not saved: {error}")
@@ -207,8 +249,8 @@ class SettingsScreen(Screen):
         return profile, reminders
 
 
-def _merged(settings: dict, reminders: dict | None, bell: bool) -> dict:
-    updated = {**settings, "app": {**settings.get("app", {}), "bell": bell}}
+def _merged(settings: dict, reminders: dict | None, bell: bool, voice: dict) -> dict:
+    updated = {**settings, "app": {**settings.get("app", {}), "bell": bell, **voice}}
     if reminders is not None:
         updated["reminders"] = reminders
     return updated
