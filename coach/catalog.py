@@ -315,18 +315,14 @@ class _ParsedCache:
 
     def __exit__(self, *exc_info) -> None:
         if self.changed and exc_info[0] is None:
+            import contextlib
             import json
-            import os
 
-            try:
-                self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-                partial = self.path.with_suffix(f".{os.getpid()}.tmp")
-                descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-                with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                    json.dump(self.entries, handle)
-                os.replace(partial, self.path)
-            except OSError:
-                pass
+            from coach.errors import CoachError
+            from coach.store.files import atomic_write  # 0600, never through a link
+
+            with contextlib.suppress(OSError, CoachError):
+                atomic_write(self.path, json.dumps(self.entries).encode("utf-8"))
 
     def load(self, path: Path) -> dict:
         stat = path.stat()

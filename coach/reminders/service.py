@@ -108,10 +108,9 @@ def install(using: str = "auto") -> tuple[Path, list[str]]:
     else:
         path, text = autostart_path(), desktop_text(command, coach_home)
         steps = ["it starts by itself at your next login; to start it now: coach remind run &"]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text)
-    os.replace(temporary, path)
+    from coach.store.files import atomic_write  # a random temp name, never through a link
+
+    atomic_write(path, text.encode("utf-8"))
     return path, steps
 
 
