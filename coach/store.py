@@ -56,7 +56,7 @@ from coach.storage import (
 SCHEMA_VERSION = 1
 PHASES = ("before", "after", "check-in")
 SESSION_STATUSES = ("in-progress", "finished", "ended-early")
-EVENT_KINDS = ("sent", "snoozed", "skipped", "acted", "paused", "resumed")
+EVENT_KINDS = ("sent", "snoozed", "skipped", "acted", "paused", "resumed", "rating-deleted")
 MAX_NOTE_CHARS = 2000
 BACKUP_DAYS = 7
 HISTORY_DAYS = 7
@@ -474,6 +474,29 @@ class Store:
                         table.insert_multiple(fresh)
                     added += len(fresh)
         return added
+
+    def delete_rating(self, rating_id: str, at: datetime) -> Rating:
+        """Remove one rating and keep an audit event ("rating-deleted", with its fields).
+
+        Nothing vanishes silently: the event is stored (and exported) with the rating as it
+        was. Raises UsageError when no rating has that id.
+        """
+        _aware(at, "deletion")
+        with self._writing():
+            self._read_docs("ratings", self._month_files("ratings"))  # a damaged month stops it
+            for month in self._month_files("ratings"):
+                with self._table(self._path("ratings", month), "ratings") as table:
+                    doc = table.get(Query().id == rating_id)
+                    if doc is None:
+                        continue
+                    deleted = dict(doc)
+                    table.remove(Query().id == rating_id)
+                event = {"kind": "rating-deleted", "at": at.isoformat(), "rating": deleted}
+                path = self._path("events", _month_of(at))
+                with self._table(path, "events") as table:
+                    table.insert(event)
+                return Rating.from_doc(deleted)
+        raise UsageError(f"no rating has the id {rating_id!r}; 'coach history' lists them.")
 
     def ratings(
         self, since: datetime | None = None, until: datetime | None = None

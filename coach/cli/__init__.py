@@ -14,6 +14,7 @@ COMMANDS = {
     "today": "coach.cli.today:today",
     "catalog": "coach.cli.catalog:catalog",
     "log": "coach.cli.pain:log",
+    "history": "coach.cli.history:history",
     "report": "coach.cli.pain:report",
     "export": "coach.cli.data:export",
     "import": "coach.cli.data:import_",

@@ -54,17 +54,31 @@ def parse_at(text: str, now: datetime) -> datetime:
 
 
 @click.command(context_settings={"ignore_unknown_options": True})
-@click.argument("area")
-@click.argument("rating", metavar="RATING")
+@click.argument("area", required=False)
+@click.argument("rating", metavar="RATING", required=False)
 @click.option("--phase", type=click.Choice(["before", "after", "check-in"]), default="check-in",
               show_default=True, help="before or after a session, or a check-in at any time.")
 @click.option("--at", "at_text", metavar="ISO-8601",
               help="When you felt it (default now); without an offset it is your local time.")
 @click.option("--note", default="", help="A short note (at most 2,000 characters).")
-def log(area: str, rating: str, phase: str, at_text: str | None, note: str) -> None:
-    """Log a pain RATING (0 no pain to 10 worst imaginable) for an AREA: `coach log neck 4`."""
+@click.option("--undo", is_flag=True,
+              help="Delete the last rating you gave (the deletion is kept in the history).")
+def log(area: str | None, rating: str | None, phase: str, at_text: str | None, note: str,
+        undo: bool) -> None:
+    """Log a pain RATING (0 no pain to 10 worst imaginable) for an AREA: `coach log neck 4`.
+
+    `coach log --undo` deletes the last rating given.
+    """
     from coach.store import MAX_NOTE_CHARS, Rating, Store
 
+    if undo:
+        if area is not None or rating is not None:
+            raise UsageError("--undo takes no area or rating; run 'coach log --undo' alone.")
+        _undo_last()
+        return
+    if area is None or rating is None:
+        raise UsageError("give an area and a rating, e.g. 'coach log neck 4' "
+                         "('coach catalog' lists the areas).")
     value = parse_rating(rating)
     if len(note) > MAX_NOTE_CHARS:
         raise UsageError(
@@ -80,6 +94,20 @@ def log(area: str, rating: str, phase: str, at_text: str | None, note: str) -> N
         f"Logged {area_id} {stored.rating}/10 ({phase}) at "
         f"{stored.at.strftime('%a %d %b %Y %H:%M %z')}."
     )
+
+
+def _undo_last() -> None:
+    from coach.history import delete_rating, last_rating
+    from coach.store import Store
+
+    store = Store()
+    now = now_local()
+    last = last_rating(store.ratings(until=now + MAX_FUTURE))
+    if last is None:
+        raise UsageError("there is no rating to undo yet.")
+    delete_rating(store, last.id, now)
+    click.echo(f"Deleted {last.area} {last.rating}/10 ({last.phase}) from "
+               f"{last.at:%a %d %b %Y %H:%M}; the deletion is kept in your history.")
 
 
 def sparkline(means: list[float | None]) -> str:

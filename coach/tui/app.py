@@ -292,7 +292,15 @@ class CoachApp(App[None]):
             return
         player = PlayerScreen(routine, self.store, resume=resume, clock=self.clock,
                               wall_clock=self.now, bell=self.bell_on())
-        self.push_screen(player, callback=lambda _result: self.refresh_data())
+        self.push_screen(player, callback=self._session_over)
+
+    def _session_over(self, session_id: str | None) -> None:
+        """After a session: its summary (time, steps, pain before and after, what is next)."""
+        self.refresh_data()
+        if session_id:
+            from coach.tui.screens.summary import SummaryScreen
+
+            self.push_screen(SummaryScreen(session_id), callback=lambda _: self.refresh_data())
 
     def on_player_screen_finished(self, _message) -> None:
         self.refresh_data()

@@ -2,46 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from textual.widgets import DataTable
 
-from coach.store import Rating, SessionRecord
-from coach.tui.screens.home import HomeScreen, find_resumable, streak_days
+from coach.store import Rating
+from coach.tui.screens.home import HomeScreen
 from tests.helpers import sync
-
-from .conftest import TZ
 
 pytestmark = pytest.mark.xdist_group("tui-app")
 
 
-
-
-def record(day: date, status="finished", completed=(True, True), done_s=120, hour=12):
-    started = datetime(day.year, day.month, day.day, hour, tzinfo=TZ)
-    steps = [{"muscle": f"m{n}", "area": "neck", "side": "both", "tool": "ball",
-              "technique": "rolling", "seconds": 60, "completed": flag}
-             for n, flag in enumerate(completed)]
-    return SessionRecord(id=f"{day}-{hour}", day=day, started_at=started, finished_at=None,
-                         planned_s=120, done_s=done_s, steps=steps, status=status)
-
-
-def test_streak_counts_days_in_a_row_up_to_today_or_yesterday():
-    today = date(2026, 3, 4)
-    days = [today - timedelta(days=n) for n in (1, 2, 3, 5)]
-    assert streak_days([record(day) for day in days], today, TZ) == 3
-    assert streak_days([record(day) for day in [today, *days]], today, TZ) == 4
-    assert streak_days([record(today - timedelta(days=2))], today, TZ) == 0
-    assert streak_days([record(today, status="ended-early", done_s=0)], today, TZ) == 0
-
-
-def test_only_an_unfinished_session_with_steps_left_is_resumable():
-    today = date(2026, 3, 4)
-    stopped = record(today, status="ended-early", completed=(True, False), hour=9)
-    assert find_resumable([stopped]) is stopped
-    assert find_resumable([stopped, record(today, hour=12)]) is None
-    assert find_resumable([record(today, status="in-progress", completed=(True, True))]) is None
 
 
 @sync

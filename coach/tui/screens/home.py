@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta
 from functools import partial
 
 from textual.app import ComposeResult
@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from coach.errors import CoachError
 from coach.model import Routine, duration_text
+from coach.sessions import find_resumable, routine_for_resume, streak_days
 from coach.tui.widgets.title_bar import TitleBar
 
 WIDE_ENOUGH_FOR_REASONS = 110  # columns; narrower terminals show the reason under the table
@@ -221,47 +222,6 @@ class HomeScreen(Screen):
         if action == "resume_session":
             return self.resumable is not None
         return True
-
-
-def find_resumable(sessions_today: list):
-    """Today's newest session that stopped with steps still to do (quit, crash or power cut)."""
-    for record in sorted(sessions_today, key=lambda record: record.started_at, reverse=True):
-        if record.status == "finished":
-            return None  # a finished session after the interrupted one: nothing to resume
-        if any(not step.get("completed") for step in record.steps):
-            return record
-    return None
-
-
-def routine_for_resume(record, candidates: list[Routine]) -> Routine | None:
-    """The routine an interrupted session was running, with its steps in the recorded order.
-
-    The builder is deterministic, but ratings and steps done during the session change
-    today's history, so a rebuild may differ: try each candidate build and keep the first
-    that has every recorded (muscle, side); None if none does.
-    """
-    wanted = [(step.get("muscle"), step.get("side")) for step in record.steps]
-    for routine in candidates:
-        by_key = {(step.muscle, step.side): step for step in routine.steps}
-        if all(key in by_key for key in wanted):
-            return Routine(day=routine.day, minutes=routine.minutes,
-                           steps=tuple(by_key[key] for key in wanted), notes=routine.notes)
-    return None
-
-
-def streak_days(sessions: list, today: date, tz: tzinfo) -> int:
-    """Days in a row, ending today (or yesterday if nothing yet today), with some session work."""
-    worked = {
-        record.started_at.astimezone(tz).date()
-        for record in sessions
-        if record.done_s > 0 or record.status == "finished"
-    }
-    day = today if today in worked else today - timedelta(days=1)
-    count = 0
-    while day in worked:
-        count += 1
-        day -= timedelta(days=1)
-    return count
 
 
 def pain_lines(areas: dict, profile_areas, label) -> str:
