@@ -10,6 +10,7 @@ from coach.tui.dialogs.rating import RatingDialog
 from coach.tui.screens.home import HomeScreen
 from coach.tui.screens.onboarding import OnboardingScreen
 from coach.tui.screens.player import PlayerScreen
+from coach.tui.screens.summary import SummaryScreen
 from coach.tui.screens.trends import TrendsScreen
 from tests.helpers import sync
 
@@ -69,6 +70,11 @@ async def test_onboard_session_quit_resume_and_trends(store, make_app, clock):
         await pilot.press("s")
         await pilot.pause()
         await run_session(app, pilot, clock, rating=6, stop_after_steps=2)
+        assert isinstance(app.screen, SummaryScreen)
+        summary = str(app.screen.query_one("#summary-text").render())
+        assert "Session ended early" in summary and "not reached" in summary
+        await pilot.press("enter")
+        await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
 
         [interrupted] = store.sessions()
@@ -77,11 +83,20 @@ async def test_onboard_session_quit_resume_and_trends(store, make_app, clock):
         before = [r for r in store.ratings() if r.phase == "before"]
         assert before and all(r.rating == 6 and r.session_id == interrupted.id for r in before)
         assert app.screen.resumable is not None
-        assert "Press r to resume" in str(app.screen.query_one("#resume-line").render())
+        done = sum(step["completed"] for step in interrupted.steps)
+        assert (f"Press r to go on at step {done + 1}."
+                in str(app.screen.query_one("#resume-line").render()))
 
         await pilot.press("r")
         await pilot.pause()
+        player = app.screen
+        assert isinstance(player, PlayerScreen) and player.session.step_index == done
         await run_session(app, pilot, clock, rating=3)
+        assert isinstance(app.screen, SummaryScreen)
+        summary = str(app.screen.query_one("#summary-text").render())
+        assert "Session done" in summary and "24-48 hours" in summary
+        await pilot.press("enter")
+        await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
 
         records = store.sessions()

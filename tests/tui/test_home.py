@@ -7,11 +7,20 @@ from datetime import timedelta
 import pytest
 from textual.widgets import DataTable
 
+from coach.model import duration_text
 from coach.store import Rating
 from coach.tui.screens.home import HomeScreen
-from tests.helpers import sync
+from tests.helpers import screen_lines, sync
 
 pytestmark = pytest.mark.xdist_group("tui-app")
+
+
+@pytest.fixture
+def demo_store(store, catalog, clock):
+    from coach.demo import seed
+
+    seed(store, catalog, today=clock.wall().date(), tz=clock.start.tzinfo)
+    return store
 
 
 
@@ -43,12 +52,39 @@ async def test_today_lists_every_step_with_total_and_reason(profile_store, make_
         assert isinstance(screen, HomeScreen)
         table = screen.query_one(DataTable)
         routine = screen.routine
-        assert table.row_count == len(routine.steps) > 0
+        # one row per muscle, its sides together
+        assert table.row_count == len({step.muscle for step in routine.steps}) > 0
         assert [str(c.label) for c in table.columns.values()] == [
             "#", "Muscle", "Side", "Tool", "Time", "Why"]
         first = table.get_row_at(0)
-        assert first[1] == routine.steps[0].muscle_name and first[5] == routine.steps[0].reason
+        steps = [step for step in routine.steps if step.muscle == routine.steps[0].muscle]
+        assert first[1] == routine.steps[0].muscle_name
+        assert first[2] == " + ".join(step.side for step in steps)
+        assert first[4] == duration_text(sum(step.seconds for step in steps))
+        why = first[5].rstrip("…")
+        assert why and why.split()[0] in routine.steps[0].reason
         assert f"{routine.total_s // 60} min" in screen.query_one("#routine-panel").border_title
+
+
+@sync
+async def test_home_fits_every_column_and_shows_rows_at_every_size(demo_store, make_app):
+    # Seen in tmux: at 80x24 a long muscle name pushed the Time column off screen; at 60x18
+    # no routine row showed at all; the Why column was cut mid-word.
+    for size in [(60, 18), (80, 24), (120, 40), (200, 60)]:
+        app = make_app(demo_store)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            lines = screen_lines(app)
+            text = "\n".join(lines)
+            screen = app.screen
+            assert "Time" in text, size
+            for row in screen.rows:
+                assert duration_text(row["seconds"]) in text, (size, row["name"])
+            visible_rows = [line for line in lines if line.lstrip("│ ").startswith("1 ")]
+            assert visible_rows, size
+            table = screen.query_one(DataTable)
+            assert table.virtual_size.width <= table.size.width, size
 
 
 @sync

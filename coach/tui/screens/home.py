@@ -13,10 +13,60 @@ from textual.widgets import DataTable, Footer, Static
 
 from coach.errors import CoachError
 from coach.model import Routine, duration_text
-from coach.sessions import find_resumable, routine_for_resume, streak_days
+from coach.sessions import find_resumable, resume_summary, routine_for_resume, streak_days
+from coach.tui.fit import fit_words
 from coach.tui.widgets.title_bar import TitleBar
 
 WIDE_ENOUGH_FOR_REASONS = 110  # columns; narrower terminals show the reason under the table
+COLUMNS = (("n", "#"), ("muscle", "Muscle"), ("side", "Side"), ("tool", "Tool"),
+           ("time", "Time"), ("why", "Why"))
+TINY_ROWS = 20  # below this the status panels shrink so routine rows stay visible
+WIDE_ENOUGH_FOR_SIDE_WORDS = 100  # narrower: "L + R" instead of "left + right"
+CELL_PADDING = 2  # a DataTable cell has one space either side
+
+
+def muscle_rows(routine: Routine) -> list[dict]:
+    """One row per muscle (both sides together), in the routine's order."""
+    rows: dict[str, dict] = {}
+    for step in routine.steps:
+        row = rows.get(step.muscle)
+        if row is None:
+            why = step.reason
+            prefix = f"{step.muscle_name.lower()}: "
+            if why.lower().startswith(prefix):  # the table already names the muscle
+                why = why[len(prefix):]
+            rows[step.muscle] = {"muscle": step.muscle, "name": step.muscle_name,
+                                 "sides": [], "tool": step.tool, "seconds": 0, "why": why}
+            row = rows[step.muscle]
+        if step.side not in row["sides"]:
+            row["sides"].append(step.side)
+        row["seconds"] += step.seconds
+    return list(rows.values())
+
+
+def sides_text(sides: list[str], short: bool) -> str:
+    if not short:
+        return " + ".join(sides)
+    return " + ".join(side if side == "both" else side[0].upper() for side in sides)
+
+
+def column_widths(width: int, *, muscle: int, tool: int, wide: bool,
+                  wide_sides: bool = True) -> dict[str, int]:
+    """Column widths that add up to at most `width`: the muscle and tool names give way
+    (shortened by whole words) before the time is ever pushed off screen."""
+    fixed = {"n": 2, "side": len("left + right") if wide_sides else len("L + R"), "time": 5}
+    widths = {**fixed, "muscle": min(muscle, 26), "tool": min(tool, 24)}
+    columns = len(widths) + (1 if wide else 0)
+    free = width - CELL_PADDING * columns - sum(fixed.values())
+    if wide:
+        widths["why"] = max(20, free - widths["muscle"] - widths["tool"])
+        free -= widths["why"]
+    # the tool gives way first (its first word says enough), then the muscle
+    while widths["muscle"] + widths["tool"] > free and widths["tool"] > 10:
+        widths["tool"] -= 1
+    while widths["muscle"] + widths["tool"] > free and widths["muscle"] > 12:
+        widths["muscle"] -= 1
+    return widths
 
 
 class HomeScreen(Screen):
@@ -33,6 +83,7 @@ class HomeScreen(Screen):
         super().__init__()
         self.routine: Routine | None = None
         self.resumable = None  # today's interrupted SessionRecord, if any
+        self.rows: list[dict] = []  # one per muscle, as the table shows them
         self._shown = False
 
     def compose(self) -> ComposeResult:
@@ -49,11 +100,17 @@ class HomeScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.set_class(self.app.size.height < TINY_ROWS, "-tiny")
         self.query_one("#pain-panel").border_title = "Resting pain this week"
         self.query_one("#streak-panel").border_title = "Streak"
         self.reload()
         self.show_reminders()
         self.call_after_refresh(self.app.home_painted)
+
+    def on_resize(self) -> None:
+        self.set_class(self.app.size.height < TINY_ROWS, "-tiny")
+        if self.routine is not None:  # the columns are fitted to the width
+            self._show_routine(self.routine)
 
     def on_screen_resume(self) -> None:
         if self._shown:  # back from a session, settings or trends: something may have changed
@@ -80,30 +137,36 @@ class HomeScreen(Screen):
     def _show_routine(self, routine: Routine) -> None:
         app = self.app
         table = self.query_one(DataTable)
-        table.clear()
-        if not table.columns:
-            table.add_column("#", key="n")
-            table.add_column("Muscle", key="muscle")
-            table.add_column("Side", key="side")
-            table.add_column("Tool", key="tool")
-            table.add_column("Time", key="time")
-            if self.app.size.width >= WIDE_ENOUGH_FOR_REASONS:
-                table.add_column("Why", key="why")
-        wide = "why" in table.columns
-        for number, step in enumerate(routine.steps, start=1):
-            tool = app.catalog.tools.get(step.tool)
-            row = [str(number), step.muscle_name, step.side, tool.label if tool else step.tool,
-                   duration_text(step.seconds)]
-            if wide:
-                row.append(step.reason)
-            table.add_row(*row, key=str(number))
+        table.clear(columns=True)
+        self.rows = muscle_rows(routine)
+        tools = {}
+        for row in self.rows:
+            tool = app.catalog.tools.get(row["tool"])
+            tools[row["tool"]] = tool.label if tool else row["tool"]
+        short_sides = app.size.width < WIDE_ENOUGH_FOR_SIDE_WORDS
+        widths = column_widths(
+            app.size.width - 6,  # borders, padding and the scrollbar
+            muscle=max((len(row["name"]) for row in self.rows), default=6),
+            tool=max((len(label) for label in tools.values()), default=4),
+            wide=app.size.width >= WIDE_ENOUGH_FOR_REASONS, wide_sides=not short_sides)
+        for key, label in COLUMNS:
+            if key in widths:
+                table.add_column(label, key=key, width=widths[key])
+        for number, row in enumerate(self.rows, start=1):
+            cells = [str(number), fit_words(row["name"], widths["muscle"]),
+                     sides_text(row["sides"], short_sides),
+                     fit_words(tools[row["tool"]], widths["tool"]), duration_text(row["seconds"])]
+            if "why" in widths:
+                cells.append(fit_words(row["why"], widths["why"]))
+            table.add_row(*cells, key=str(number))
         panel = self.query_one("#routine-panel")
         panel.border_title = (
             f"Today, {routine.day:%a %d %b} · {len(routine.steps)} steps · "
             f"{_minutes(routine.total_s)}"
         )
         if app.minutes_today:
-            panel.border_subtitle = f"shortened to {app.minutes_today} min · m to change"
+            panel.border_subtitle = (f"you asked for {app.minutes_today} min; today's steps "
+                                     f"take {_minutes(routine.total_s)} · m to change")
         else:
             panel.border_subtitle = "s or Enter to start"
         if not routine.steps:
@@ -113,10 +176,10 @@ class HomeScreen(Screen):
             self._show_why(0)
 
     def _show_why(self, index: int) -> None:
-        if self.routine is None or not self.routine.steps:
+        if self.routine is None or not self.routine.steps or not self.rows:
             return
-        step = self.routine.steps[min(index, len(self.routine.steps) - 1)]
-        text = f"Why: {step.reason}"
+        row = self.rows[min(index, len(self.rows) - 1)]
+        text = f"Why {row['name'].lower()}: {row['why']}"
         if self.routine.notes and index == 0:
             text += "\n" + " ".join(self.routine.notes)
         self.query_one("#step-why", Static).update(text)
@@ -127,11 +190,12 @@ class HomeScreen(Screen):
         if record is None:
             line.add_class("-hidden")
             return
-        done = sum(1 for step in record.steps if step.get("completed"))
+        counts = resume_summary(record)
         started = record.started_at.astimezone(self.app.tz)
+        skipped = f", {counts['skipped']} skipped" if counts["skipped"] else ""
         line.update(
-            f"Unfinished session from {started:%H:%M}: {done} of {len(record.steps)} steps done."
-            " Press r to resume."
+            f"Unfinished session from {started:%H:%M}: {counts['done']} of {counts['total']} "
+            f"steps done{skipped}. Press r to go on at step {counts['next']}."
         )
         line.remove_class("-hidden")
 
@@ -213,9 +277,13 @@ class HomeScreen(Screen):
         routine = routine_for_resume(record, candidates)
         if routine is None:
             self.notify("Today's routine changed since that session (library or profile): "
-                        "starting today's routine fresh instead.", timeout=8)
+                        "starting today's new plan from step 1 instead.", timeout=8)
             self.app.start_session(candidates[0])
             return
+        counts = resume_summary(record)
+        started = record.started_at.astimezone(self.app.tz)
+        self.notify(f"Same plan as at {started:%H:%M}: going on at step {counts['next']} of "
+                    f"{counts['total']}.", timeout=6)
         self.app.start_session(routine, resume=record)
 
     def check_action(self, action: str, parameters) -> bool | None:
@@ -229,7 +297,7 @@ def pain_lines(areas: dict, profile_areas, label) -> str:
     shown = list(profile_areas) + [area for area in areas if area not in profile_areas]
     lines = []
     for area in shown:
-        name = _fit(label(area), 20)
+        name = fit_words(label(area), 20)
         stats = areas.get(area)
         if not stats or not stats.get("n"):
             lines.append(f"{name:<20}    -  not rated yet")
@@ -239,10 +307,6 @@ def pain_lines(areas: dict, profile_areas, label) -> str:
                  "stable": "= stable", "too few": "· too few to compare"}.get(flag, flag)
         lines.append(f"{name:<20} {stats['mean']:>4.1f}  {words}")
     return "\n".join(lines) if lines else "No areas chosen yet."
-
-
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _minutes(seconds: int) -> str:
