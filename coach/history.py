@@ -75,9 +75,10 @@ def entry_text(entry: dict, tz: tzinfo, area_label=str) -> str:
     what = "check-in" if entry["kind"] == "check-in" else entry["phase"]
     note = f"  \"{entry['note']}\"" if entry.get("note") else ""
     if entry["kind"] == "deleted":
-        return (f"{clock}  deleted a rating: {area_label(entry['area'])} "
-                f"{entry['rating']}/10 ({entry['phase']}){note}")
-    return f"{clock}  {area_label(entry['area'])} {entry['rating']}/10 ({what}){note}"
+        return (f"{clock}  deleted a rating: {entry['rating']}/10 "
+                f"{area_label(entry['area'])} ({entry['phase']}){note}")
+    # the number first: a long area name may be shortened on a narrow screen, never the number
+    return f"{clock}  {entry['rating']}/10 {area_label(entry['area'])} ({what}){note}"
 
 
 def by_day(entries: list[dict]) -> list[tuple[str, list[dict]]]:

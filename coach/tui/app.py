@@ -250,11 +250,12 @@ class CoachApp(App[None]):
 
     def action_open(self, screen_name: str) -> None:
         """Open trends, settings or home (used by bindings and the command palette)."""
+        from coach.tui.screens.history import HistoryScreen
         from coach.tui.screens.home import HomeScreen
         from coach.tui.screens.settings import SettingsScreen
         from coach.tui.screens.trends import TrendsScreen
 
-        screens = {"trends": TrendsScreen, "settings": SettingsScreen}
+        screens = {"trends": TrendsScreen, "settings": SettingsScreen, "history": HistoryScreen}
         if screen_name == "home":
             while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
                 self.pop_screen()

@@ -12,6 +12,7 @@ ACTIONS = (
     ("Log pain now", "quick_log", "Rate an area 0-10"),
     ("Trends", "open('trends')", "Resting pain over 8 weeks, what works"),
     ("Settings", "open('settings')", "Profile and reminder schedule"),
+    ("History", "open('history')", "Ratings and sessions by day; fix a wrong rating"),
     ("Home: today's routine", "open('home')", "Back to today's list"),
     ("Help", "help", "Keys and what the numbers mean"),
 )

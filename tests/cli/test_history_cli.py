@@ -35,7 +35,7 @@ def test_history_delete_by_id_and_text_by_day(coach):
     entries = json.loads(coach("history", "--json", "--days", "3660").stdout)["entries"]
     old = next(entry for entry in entries if entry["area"] == "shoulders")
     text = coach("history", "--days", "3660").stdout
-    assert "2026-01-15" in text and "Shoulders 6/10 (check-in)" in text
+    assert "2026-01-15" in text and "6/10 Shoulders (check-in)" in text
     deleted = coach("history", "delete", old["id"][:8])
     assert deleted.returncode == 0, deleted.stderr
     assert "Deleted shoulders 6/10" in deleted.stdout

@@ -16,11 +16,15 @@ HELP_TEXT = """\
 [b]Today[/b]
   s, Enter  start today's routine     m  "I only have N minutes"
   r  resume today's unfinished session
-  t  trends        ,  settings        q  quit
+  t  trends   h  history   ,  settings   q  quit
+
+[b]History[/b]
+  e  edit the chosen rating   d  delete it (a note of it is kept)
 
 [b]During a session[/b]
-  space  pause / resume    n  skip step    b  back a step
+  space  pause / go on     n  skip step    b  back a step
   +  15 more seconds       q  end (what you did is kept)
+  m  bell on/off           f  flash on/off
 
 [b]Pain ratings[/b]  0 = no pain, 10 = worst imaginable.
   1-3 mild, 4-6 moderate, 7-10 severe. A change of about 2 points

@@ -75,6 +75,7 @@ class HomeScreen(Screen):
         Binding("m", "short_routine", "Only N min"),
         Binding("r", "resume_session", "Resume"),
         Binding("t", "app.open('trends')", "Trends"),
+        Binding("h", "app.open('history')", "History"),
         Binding("comma", "app.open('settings')", "Settings", key_display=","),
         Binding("q", "app.quit", "Quit"),
     ]
