@@ -13,9 +13,6 @@ import click
 
 from coach.errors import CoachError, UsageError
 
-# The last reminder can be snoozed, skipped or marked done for this long after it came.
-RECENT = timedelta(hours=2)
-
 
 def _store():
     from coach.store import Store
@@ -44,12 +41,9 @@ def _save(store, change) -> dict:
 
 
 def _when(moment: datetime, now: datetime) -> str:
-    local = moment.astimezone(now.tzinfo)
-    if local.date() == now.date():
-        return f"{local:%H:%M} today"
-    if local.date() == now.date() + timedelta(days=1):
-        return f"{local:%H:%M} tomorrow"
-    return f"{local:%H:%M} on {local:%a %d %b}"
+    from coach.reminders.actions import when_text
+
+    return when_text(moment, now)
 
 
 def _summary(settings) -> str:
@@ -67,13 +61,6 @@ def _summary(settings) -> str:
     if settings.timezone:
         parts.append(f"time zone {settings.timezone}")
     return "; ".join(parts)
-
-
-def _last_sent(store, now: datetime) -> dict:
-    sent = [event for event in store.events(since=now - RECENT) if event["kind"] == "sent"]
-    if not sent:
-        raise UsageError("there is no reminder from the last 2 hours to act on.")
-    return sent[-1]
 
 
 @click.group()
@@ -198,49 +185,33 @@ def test() -> None:
 @click.argument("minutes", required=False)
 def snooze(minutes: str | None) -> None:
     """Put the last reminder off for MINUTES (default: the snooze setting; 3 times in a row)."""
-    from coach.reminders.settings import MAX_SNOOZES_IN_A_ROW, Snooze, parse_snooze_minutes
+    from coach.reminders.actions import snooze_last
+    from coach.reminders.settings import parse_snooze_minutes
 
     store = _store()
     settings, now = _settings_and_now(store)
-    length = parse_snooze_minutes(minutes) if minutes is not None else settings.snooze_min
-    last = _last_sent(store, now)
-    count = int(last.get("snoozes", 0)) + 1
-    if count > MAX_SNOOZES_IN_A_ROW:
-        raise UsageError(
-            f"this reminder was already snoozed {MAX_SNOOZES_IN_A_ROW} times in a row; take the "
-            "break now, or skip it with 'coach remind skip'."
-        )
-    until = now + timedelta(minutes=length)
-    chosen = Snooze(kind=last["reminder"], due=datetime.fromisoformat(last["due"]),
-                    count=count, until=until)
-    _save(store, lambda current: {**current, "snooze": chosen.to_dict()})
-    store.add_event("snoozed", now, reminder=chosen.kind, due=last["due"], snoozes=count,
-                    until=until.isoformat())
-    click.echo(f"Snoozed the {chosen.kind} reminder until {_when(until, now)} "
-               f"({count} of {MAX_SNOOZES_IN_A_ROW} in a row).")
+    length = parse_snooze_minutes(minutes) if minutes is not None else None
+    click.echo(snooze_last(store, settings, now, length))
 
 
 @remind.command()
 def skip() -> None:
     """Skip the last reminder (no snooze; the next one comes as planned)."""
+    from coach.reminders.actions import skip_last
+
     store = _store()
     _, now = _settings_and_now(store)
-    last = _last_sent(store, now)
-    _save(store, lambda current: {**current, "snooze": None})
-    store.add_event("skipped", now, reminder=last["reminder"], due=last["due"],
-                    snoozes=last.get("snoozes", 0), by="person")
-    click.echo(f"Skipped the {last['reminder']} reminder.")
+    click.echo(skip_last(store, now))
 
 
 @remind.command()
 def done() -> None:
     """Say you acted on the last reminder (took the break, did the routine)."""
+    from coach.reminders.actions import done_last
+
     store = _store()
     _, now = _settings_and_now(store)
-    last = _last_sent(store, now)
-    store.add_event("acted", now, reminder=last["reminder"], due=last["due"],
-                    snoozes=last.get("snoozes", 0), via="person")
-    click.echo(f"Noted: you acted on the {last['reminder']} reminder. Well done.")
+    click.echo(done_last(store, now))
 
 
 @remind.command()

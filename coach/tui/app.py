@@ -145,12 +145,14 @@ class CoachApp(App[None]):
 
             status = runner.status(self.store)
             if status.get("runner_pid"):
-                state = {"running": True, "text": _status_text(status, host="coach remind run")}
+                state = {"running": True,
+                         "text": _status_text(status, host="coach remind run", now=self.now())}
                 self.call_from_thread(self.watch_runner)
             else:
                 self.reminder_handle = runner.start_hosted(self.store, self._reminder_arrived)
                 status = runner.status(self.store)
-                state = {"running": True, "text": _status_text(status, host="this app")}
+                state = {"running": True,
+                         "text": _status_text(status, host="this app", now=self.now())}
         except Exception as error:  # reminders are a comfort; the app must open regardless
             state = {"running": False, "text": f"Reminders off: {_reason(error)}"}
         self.call_from_thread(self._set_reminder_state, state)
@@ -165,7 +167,42 @@ class CoachApp(App[None]):
         """From the scheduler thread: show the reminder inside the app too."""
         title = getattr(reminder, "title", None) or "coach"
         body = getattr(reminder, "body", None) or str(reminder)
-        self.call_from_thread(self.notify, body, title=title, timeout=30)
+        self.call_from_thread(self.show_reminder, title, body)
+
+    def show_reminder(self, title: str, body: str) -> None:
+        """A reminder with its own answers (done, snooze, skip); never over a session or a
+        dialog: then a notification, answered later with the same keys or the CLI."""
+        from coach.tui.dialogs.reminder import ReminderDialog, in_app_body
+
+        if isinstance(self.screen, ModalScreen) or self._in_session():
+            self.notify(in_app_body(body), title=title, timeout=30)
+            return
+        try:
+            from coach.reminders.runner import read_settings
+
+            snooze_min = read_settings(self.store).snooze_min
+        except CoachError:
+            snooze_min = 10
+        self.push_screen(ReminderDialog(title, body, snooze_min), callback=self._answer_reminder)
+
+    def _answer_reminder(self, answer: str | None) -> None:
+        if answer is None:
+            return
+        from coach.reminders import actions
+        from coach.reminders.runner import read_settings
+
+        now = self.now()
+        try:
+            if answer == "done":
+                said = actions.done_last(self.store, now)
+            elif answer == "skip":
+                said = actions.skip_last(self.store, now)
+            else:
+                said = actions.snooze_last(self.store, read_settings(self.store), now)
+        except CoachError as error:
+            self.notify(str(error), title="Reminder", severity="warning", timeout=8)
+            return
+        self.notify(said, timeout=5)
 
     def watch_runner(self) -> None:
         """A separate `coach remind run` sends the reminders; show them here too (they may
@@ -189,8 +226,8 @@ class CoachApp(App[None]):
             if key in self._shown_reminders:
                 continue
             self._shown_reminders.add(key)
-            self.call_from_thread(self.notify, event.get("body") or "Time for a short break.",
-                                  title=event.get("title") or "coach", timeout=30)
+            self.call_from_thread(self.show_reminder, event.get("title") or "coach",
+                                  event.get("body") or "Time for a short break.")
 
     def stop_reminders(self) -> None:
         handle, self.reminder_handle = self.reminder_handle, None
@@ -317,28 +354,31 @@ def _coach_commands():
     return CoachCommands
 
 
-def _status_text(status: dict, host: str) -> str:
+def _status_text(status: dict, host: str, now: datetime) -> str:
     upcoming = status.get("next") or []
     if status.get("paused_until"):
-        when = _short_time(status["paused_until"])
+        when = _short_time(status["paused_until"], now)
         return f"Reminders: paused until {when} ({host})."
     if not upcoming:
         text = f"Reminders: on ({host}), nothing due today."
     else:
         first = upcoming[0]
         kind = "routine" if "routine" in str(first.get("kind", "")) else "break"
-        text = f"Reminders: on ({host}) · next {kind} at {_short_time(first.get('at'))}."
+        text = f"Reminders: on ({host}) · next {kind} at {_short_time(first.get('at'), now)}."
     if not status.get("backend_ok", True):
         text += f" Desktop pop-ups off: {status.get('reason') or 'no notification service'}."
     return text
 
 
-def _short_time(value) -> str:
+def _short_time(value, now: datetime) -> str:
+    """The CLI's wording: "14:30 today", "09:00 tomorrow", "09:00 on Mon 02 Mar"."""
+    from coach.reminders.actions import when_text
+
     try:
         when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     except ValueError:
         return str(value)
-    return when.strftime("%a %H:%M")
+    return when_text(when, now)
 
 
 def _reason(error: Exception) -> str:

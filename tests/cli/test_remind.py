@@ -144,10 +144,17 @@ def test_skip_and_done_record_events(coach):
     result = coach("remind", "skip")
     assert result.returncode == 0 and "Skipped the routine reminder" in result.stdout
     assert status_json(coach)["settings"]["snooze"] is None
+    # skipped settles it: done or snooze for the same reminder is refused, nothing changes
+    before = snapshot_dir(coach.home)
+    assert "already skipped" in assert_one_line_error(coach("remind", "done"), 2)
+    assert "already skipped" in assert_one_line_error(coach("remind", "snooze"), 2)
+    assert snapshot_dir(coach.home) == before
+    record_sent(coach, kind="break", ago=timedelta(seconds=5))
     result = coach("remind", "done")
     assert result.returncode == 0
+    assert "already marked done" in assert_one_line_error(coach("remind", "skip"), 2)
     kinds = [event["kind"] for event in Store(coach.home).events()]
-    assert kinds == ["sent", "snoozed", "skipped", "acted"]
+    assert kinds == ["sent", "snoozed", "skipped", "sent", "acted"]
 
 
 def test_pause_and_resume(coach):
