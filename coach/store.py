@@ -702,7 +702,8 @@ class Store:
             os.chmod(self.directory, DIR_MODE)
             fixed += 1
         if fixed:
-            return [Finding("fixed", f"made {fixed} files or folders private again "
+            things = "file or folder" if fixed == 1 else "files or folders"
+            return [Finding("fixed", f"made {fixed} {things} private again "
                             "(folders 0700, files 0600).")]
         return [Finding("ok", f"{self.directory} and its files are private.")]
 
@@ -721,7 +722,8 @@ class Store:
                 (folder / name).unlink(missing_ok=True)
                 removed += 1
         if removed:
-            return [Finding("fixed", f"removed {removed} unfinished temporary files left by "
+            files = "file" if removed == 1 else "files"
+            return [Finding("fixed", f"removed {removed} unfinished temporary {files} left by "
                             "coach processes that were stopped mid-write (no data was in them).")]
         return []
 

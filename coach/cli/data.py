@@ -38,6 +38,9 @@ def export(file_format: str, output: Path | None) -> None:
         return
     from coach.storage import atomic_write
 
+    if not output.parent.is_dir():  # never create a folder tree behind the person's back
+        raise UsageError(f"the folder {output.parent} does not exist; create it first or "
+                         "choose another file.")
     try:
         atomic_write(output, text.encode("utf-8"))
     except OSError as error:
@@ -82,6 +85,9 @@ def import_(file: str) -> None:
     Importing the same file twice adds nothing. Every row is checked first: if any
     row is bad, nothing is imported.
     """
+    if not file.strip():
+        raise UsageError("give the path of a coach export or CSV file, e.g. "
+                         "'coach import coach-export.json'.")
     text = read_text(Path(file))
     plan = parse_import(text, Path(file).name)
     from coach.store import Store

@@ -12,7 +12,7 @@ import click
 from coach.errors import UsageError
 
 MAX_FUTURE = timedelta(days=1)
-EARLIEST_YEAR = 1900
+EARLIEST_YEAR = 2000  # a pain rating from before then is a typing slip
 MAX_REPORT_WEEKS = 520
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -122,9 +122,29 @@ def sparkline(means: list[float | None]) -> str:
 
 
 def _number(value, suffix: str = "") -> str:
+    """One format everywhere: one decimal ("6.0", "4.5", "3.3"), signed for a change."""
     if value is None:
         return "-"
-    return f"{value:+g}{suffix}" if suffix else f"{value:g}"
+    return f"{value:+.1f}{suffix}" if suffix else f"{value:.1f}"
+
+
+def _signed(value) -> str:
+    return "-" if value is None else f"{value:+.1f}"
+
+
+def _count(value) -> str:
+    return "-" if value is None else f"{round(value)}"
+
+
+def shown_change(before: float | None, now: float | None) -> tuple:
+    """(points, percent) between two weekly means as shown (one decimal): the arithmetic on
+    the screen adds up."""
+    if before is None or now is None:
+        return None, None
+    change = round(round(now, 1) - round(before, 1), 1)
+    shown_before = round(before, 1)
+    percent = round(change / shown_before * 100) if shown_before else None
+    return change, percent
 
 
 def format_report(report: dict) -> str:
@@ -145,9 +165,10 @@ def format_report(report: dict) -> str:
         cells = "".join(f"{_number(mean):>{width + 2}}" for mean in means)
         latest = weeks[-1]["areas"][area]
         change = ""
-        if latest["change"] is not None:
-            percent = _number(latest["change_pct"], "%")
-            change = f" ({_number(latest['change'], ' pts')}, {percent})"
+        points, percent = shown_change(means[-2] if len(means) > 1 else None, means[-1])
+        if latest["change"] is not None and points is not None:
+            shown_percent = "-" if percent is None else f"{percent:+d}%"
+            change = f" ({_number(points, ' pts')}, {shown_percent})"
         lines.append(f"  {area:<22}{cells}   {sparkline(means)}  {latest['flag']}{change}")
     lines.append("")
     rows = [
@@ -157,7 +178,8 @@ def format_report(report: dict) -> str:
         ("reminders acted on", "reminders_acted"),
     ]
     for title, key in rows:
-        cells = "".join(f"{_number(week[key]):>{width + 2}}" for week in weeks)
+        shown = _signed if key == "session_change" else _count
+        cells = "".join(f"{shown(week[key]):>{width + 2}}" for week in weeks)
         lines.append(f"  {title:<22}{cells}")
     if report["works"]:
         lines += ["", "What works for you (mean change within a session, last 4 weeks):"]

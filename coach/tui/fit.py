@@ -36,3 +36,8 @@ def wrap_words(text: str, width: int) -> list[str]:
     if line:
         lines.append(line)
     return lines
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """ "1 session", "2 sessions"."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"

@@ -43,7 +43,7 @@ async def test_changes_are_saved_to_the_store(profile_store, make_app):
 
 @pytest.mark.parametrize(("field", "value", "words"), [
     ("reminder-break_interval_min", "2", "between 5 and 240"),
-    ("reminder-hours", "17:00-09:00", "end before they start"),
+    ("reminder-hours", "17:00-09:00", "the end comes before the start"),
     ("reminder-routine_times", "25:00", "not a time of day"),
     ("reminder-working_days", "mon,funday", "unknown weekday"),
     ("minutes", "61", "between 3 and 60"),

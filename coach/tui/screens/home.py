@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Static
 from coach.errors import CoachError
 from coach.model import Routine, duration_text
 from coach.sessions import find_resumable, resume_summary, routine_for_resume, streak_days
-from coach.tui.fit import fit_words
+from coach.tui.fit import fit_words, plural
 from coach.tui.widgets.title_bar import TitleBar
 
 WIDE_ENOUGH_FOR_REASONS = 110  # columns; narrower terminals show the reason under the table
@@ -231,8 +231,8 @@ class HomeScreen(Screen):
             pain_lines(this_week.get("areas", {}), app.profile().areas, app.area_label))
         minutes = this_week.get("minutes", 0) or 0
         self.query_one("#streak-panel", Static).update(
-            f"{days} day{'s' if days != 1 else ''} in a row\n"
-            f"This week: {this_week.get('sessions', 0)} sessions, {round(minutes)} min"
+            f"{plural(days, 'day')} in a row\n"
+            f"This week: {plural(this_week.get('sessions', 0), 'session')}, {round(minutes)} min"
         )
 
     def show_reminders(self) -> None:
