@@ -49,3 +49,19 @@ def test_history_bad_input_is_one_sentence(coach):
     assert "no rating has the ID" in assert_one_line_error(coach("history", "delete", "abcdef"))
     assert "--undo takes no area" in assert_one_line_error(coach("log", "neck", "4", "--undo"))
     assert "give an area and a rating" in assert_one_line_error(coach("log", "neck"))
+
+
+def test_small_cli_edges_say_what_is_wrong(coach, tmp_path):
+    # each seen accepted or misworded when tried as a new user would
+    assert "too far in the past" in assert_one_line_error(
+        coach("log", "neck", "3", "--at", "1900-01-01"))
+    missing = tmp_path / "nonexistent" / "dir" / "x.json"
+    assert "does not exist" in assert_one_line_error(coach("export", "-o", str(missing)))
+    assert not (tmp_path / "nonexistent").exists()
+    assert "is a folder" in assert_one_line_error(coach("catalog", "--check", str(tmp_path)))
+    assert "does not exist" in assert_one_line_error(
+        coach("catalog", "--check", str(tmp_path / "nope.toml")))
+    assert "give the path" in assert_one_line_error(coach("import", ""))
+    assert "at least one area" in assert_one_line_error(coach("today", "--areas", ""))
+    assert "the end comes before the start" in assert_one_line_error(
+        coach("remind", "set", "--quiet", "12:00-11:00"))
