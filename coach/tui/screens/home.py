@@ -72,7 +72,7 @@ def column_widths(width: int, *, muscle: int, tool: int, wide: bool,
 class HomeScreen(Screen):
     BINDINGS = [
         Binding("s", "start_routine", "Start"),
-        Binding("m", "short_routine", "Only N min"),
+        Binding("m", "short_routine", "N min"),
         Binding("r", "resume_session", "Resume"),
         Binding("t", "app.open('trends')", "Trends"),
         Binding("h", "app.open('history')", "History"),
@@ -98,7 +98,7 @@ class HomeScreen(Screen):
                 yield Static("Loading...", id="pain-panel", classes="panel")
                 yield Static("Loading...", id="streak-panel", classes="panel")
             yield Static(id="reminder-line")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p still works (see ?)
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.height < TINY_ROWS, "-tiny")

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from coach.model import duration_text
-from coach.sessions import COUNTS_AS_DONE_S, session_summary
+from coach.sessions import COUNTS_AS_DONE_S, resume_summary, session_summary
 from coach.tui.widgets.title_bar import TitleBar
 
 # DOMAIN.md, post-session soreness (seed document 004), in our words.
@@ -74,8 +74,14 @@ class SummaryScreen(Screen):
             return
         ratings = app.store.ratings(since=record.started_at)
         summary = session_summary(record, ratings, app.area_label)
-        next_text = app.reminder_state.get("text") or "your routine again tomorrow."
-        self.query_one("#summary-text", Static).update(summary_text(summary, next_text))
+        if summary["steps_left"]:
+            next_text = (f"the rest can wait for later today: r on the home screen goes on "
+                         f"at step {resume_summary(record)['next']}.")
+        else:
+            next_text = "your next routine tomorrow."
+        reminders = app.reminder_state.get("text") or ""
+        self.query_one("#summary-text", Static).update(
+            summary_text(summary, next_text) + (f"\n{reminders}" if reminders else ""))
 
     def action_close(self) -> None:
         self.dismiss(None)
