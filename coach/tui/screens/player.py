@@ -81,10 +81,10 @@ class PlayerScreen(Screen):
         height: auto;
     }
     /* Short terminals: the countdown and the phase come first, the long texts give way. */
-    PlayerScreen.-short #player-find, PlayerScreen.-short #player-how {
+    PlayerScreen.-cramped #player-find, PlayerScreen.-cramped #player-how {
         max-height: 2;
     }
-    PlayerScreen.-short #player-steps, PlayerScreen.-short #player-step-progress {
+    PlayerScreen.-cramped #player-steps, PlayerScreen.-cramped #player-step-progress {
         display: none;
     }
     """
@@ -173,10 +173,10 @@ class PlayerScreen(Screen):
         yield Footer(compact=True)
 
     def on_resize(self) -> None:
-        self.set_class(self.size.height < SHORT_ROWS, "-short")
+        self.set_class(self.size.height < SHORT_ROWS, "-cramped")
 
     def on_mount(self) -> None:
-        self.set_class(self.size.height < SHORT_ROWS, "-short")
+        self.set_class(self.size.height < SHORT_ROWS, "-cramped")
         if not self.routine.steps:  # nothing to do: leave no empty session behind
             self._ended = True
             self.notify("Today's routine has no steps.", severity="warning")
