@@ -23,6 +23,7 @@ COLUMNS = (("n", "#"), ("muscle", "Muscle"), ("side", "Side"), ("tool", "Tool"),
 TINY_ROWS = 20  # below this the status panels shrink so routine rows stay visible
 WIDE_ENOUGH_FOR_SIDE_WORDS = 100  # narrower: "L + R" instead of "left + right"
 CELL_PADDING = 2  # a DataTable cell has one space either side
+PAIN_NAME_WIDE = 30  # area names in the pain panel on wide terminals: whole, not shortened
 
 
 def muscle_rows(routine: Routine) -> list[dict]:
@@ -228,7 +229,8 @@ class HomeScreen(Screen):
         app = self.app
         this_week = report["weeks"][-1] if report.get("weeks") else {}
         self.query_one("#pain-panel", Static).update(
-            pain_lines(this_week.get("areas", {}), app.profile().areas, app.area_label))
+            pain_lines(this_week.get("areas", {}), app.profile().areas, app.area_label,
+                       width=PAIN_NAME_WIDE if app.size.width >= 120 else 20))
         minutes = this_week.get("minutes", 0) or 0
         self.query_one("#streak-panel", Static).update(
             f"{plural(days, 'day')} in a row\n"
@@ -293,20 +295,21 @@ class HomeScreen(Screen):
         return True
 
 
-def pain_lines(areas: dict, profile_areas, label) -> str:
-    """One line per area: this week's resting mean and the flag in words (no colour needed)."""
+def pain_lines(areas: dict, profile_areas, label, width: int = 20) -> str:
+    """One line per area: this week's resting mean and the flag in words (no colour needed).
+    Names longer than `width` are shortened by whole words."""
     shown = list(profile_areas) + [area for area in areas if area not in profile_areas]
     lines = []
     for area in shown:
-        name = fit_words(label(area), 20)
+        name = f"{fit_words(label(area), width):<{width}}"
         stats = areas.get(area)
         if not stats or not stats.get("n"):
-            lines.append(f"{name:<20}    -  not rated yet")
+            lines.append(f"{name}    -  not rated yet")
             continue
         flag = stats.get("flag") or ""
         words = {"improving": "↓ improving", "worsening": "↑ worsening",
                  "stable": "= stable", "too few": "· too few to compare"}.get(flag, flag)
-        lines.append(f"{name:<20} {stats['mean']:>4.1f}  {words}")
+        lines.append(f"{name} {stats['mean']:>4.1f}  {words}")
     return "\n".join(lines) if lines else "No areas chosen yet."
 
 
