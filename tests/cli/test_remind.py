@@ -149,7 +149,7 @@ def test_skip_and_done_record_events(coach):
     assert "already skipped" in assert_one_line_error(coach("remind", "done"), 2)
     assert "already skipped" in assert_one_line_error(coach("remind", "snooze"), 2)
     assert snapshot_dir(coach.home) == before
-    record_sent(coach, kind="break", ago=timedelta(seconds=5))
+    record_sent(coach, kind="break", ago=timedelta(0))  # a new reminder, after the skip
     result = coach("remind", "done")
     assert result.returncode == 0
     assert "already marked done" in assert_one_line_error(coach("remind", "skip"), 2)
