@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import time
 import uuid
@@ -91,9 +92,24 @@ def skip_until(terminal: Terminal, wanted: str, rating: str = "5", limit: int = 
             return screen
         if "session summary" in screen.lower():  # painted; its text fills in a moment later
             return terminal.wait_for(wanted)
+        step = re.search(r"Step (\d+) of", screen)
         terminal.press("n")
-        time.sleep(0.3)  # the countdown redraws all the time: wait for the step to move
+        wait_for_next_step(terminal, step.group(1) if step else None)
     pytest.fail(f"never reached {wanted!r}:\n{terminal.screen()}")
+
+
+def wait_for_next_step(terminal: Terminal, step: str | None, timeout: float = 20.0) -> None:
+    """After n: wait until the step number moves, a rating is asked, or the summary shows
+    (the countdown redraws all the time, so "the screen changed" says nothing)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        screen = terminal.screen()
+        now = re.search(r"Step (\d+) of", screen)
+        if ("how much does it hurt" in screen.lower() or "session summary" in screen.lower()
+                or (now and now.group(1) != step)):
+            return
+        time.sleep(0.05)
+    pytest.fail(f"n did not move to the next step:\n{terminal.screen()}")
 
 
 @pytest.fixture

@@ -207,7 +207,8 @@ class SettingsScreen(Screen):
             slot.remove_class("-hidden")
             widget = self.query_one(f"#{field}")
             widget.focus()
-            self.call_after_refresh(self.query_one(VerticalScroll).scroll_to_center, slot)
+            self.call_after_refresh(self.query_one(VerticalScroll).scroll_to_center, slot,
+                                    animate=False)
         self.notify(text, title="Not saved", severity="error", timeout=8)
 
     def action_save(self) -> None:
