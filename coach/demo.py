@@ -6,14 +6,21 @@ over the weeks, the low back barely moves and the shoulders have a bad week, so 
 trend flag and the "what works" list have something to show. Seeded random: the same
 demo every time for a given day.
 
-Only ever called on a throw-away directory (coach/cli/app.py makes one per run).
+Only ever called on a throw-away directory (make_demo_home, one per run); a folder left
+by a demo that was killed is removed at the next demo start (remove_stale_demo_homes).
 """
 
 from __future__ import annotations
 
+import os
 import random
+import shutil
+import stat
+import tempfile
+import time as time_module
 import uuid
 from datetime import date, datetime, time, timedelta, tzinfo
+from pathlib import Path
 
 from coach.model import History, Profile
 
@@ -141,3 +148,74 @@ def _rate(resting: float, rng: random.Random) -> int:
 def _at(day: date, hour: float, tz: tzinfo) -> datetime:
     minutes = int(hour * 60)
     return datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=tz)
+
+
+# ----------------------------------------------------------------- the throw-away folder
+
+DEMO_PREFIX = "coach-demo-"
+OWNER_FILE = "owner.pid"
+
+
+def make_demo_home(parent: Path | None = None) -> Path:
+    """A new private demo folder under the temporary directory, with this process's id in it
+    (so the next demo can tell a folder left by a killed demo from one still in use)."""
+    home = Path(tempfile.mkdtemp(prefix=DEMO_PREFIX, dir=parent))
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+    descriptor = os.open(home / OWNER_FILE, flags, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(str(os.getpid()))
+    return home
+
+
+def remove_stale_demo_homes(parent: Path | None = None, alive=None) -> int:
+    """Remove demo folders whose demo is gone (closed terminal, kill -9); returns how many.
+
+    Only our own real folders named coach-demo-* are touched, never a link; a folder whose
+    owner process still runs is kept.
+    """
+    parent = Path(parent or tempfile.gettempdir())
+    alive = alive or _process_alive
+    removed = 0
+    try:
+        names = [name for name in os.listdir(parent) if name.startswith(DEMO_PREFIX)]
+    except OSError:
+        return 0
+    for name in names:
+        folder = parent / name
+        try:
+            info = os.lstat(folder)
+        except OSError:
+            continue
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+            continue
+        owner = _owner_pid(folder)
+        if owner is not None and owner != os.getpid() and alive(owner):
+            continue
+        if owner is None and time_module.time() - info.st_mtime < ORPHAN_AGE_S:
+            continue  # a demo from before owner files, or one being made right now
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    return removed
+
+
+ORPHAN_AGE_S = 24 * 3600
+
+
+def _owner_pid(folder: Path) -> int | None:
+    try:
+        descriptor = os.open(folder / OWNER_FILE, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    with os.fdopen(descriptor) as handle:
+        text = handle.read(32).strip()
+    return int(text) if text.isdigit() else None
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

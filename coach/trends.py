@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta, tzinfo
 from fractions import Fraction
 
+from coach.sessions import counts_as_done
+
 RESTING_PHASES = ("before", "check-in")
 MIN_RATINGS = 3
 POINTS_THRESHOLD = 2
@@ -172,7 +174,7 @@ def weekly_report(
     seconds = [0 for _ in mondays]
     for session in sessions:
         index = week_index(session.started_at.date())
-        if index is not None and session.done_s > 0:
+        if index is not None and counts_as_done(session):
             session_count[index] += 1
             seconds[index] += session.done_s
 

@@ -1,7 +1,7 @@
 """Make the README screenshots from the app itself, on demo data and a fixed clock.
 
-Run: .venv/bin/python docs/make_screenshots.py  (writes docs/player.svg, docs/trends.svg,
-docs/library.svg and docs/card.svg)
+Run: .venv/bin/python docs/make_screenshots.py  (writes docs/player.svg, docs/summary.svg,
+docs/trends.svg, docs/library.svg and docs/card.svg)
 """
 
 from __future__ import annotations
@@ -59,6 +59,20 @@ async def main() -> None:
             app.screen.tick()
             await pilot.pause()
             app.save_screenshot(str(DOCS / "player.svg"))
+            rated = 0
+            while rated < 2:  # the first area done: "after" for it, "before" for the next
+                if app.screen.__class__.__name__ == "RatingDialog":
+                    await pilot.press("3" if rated == 0 else "4", "enter")
+                    await pilot.pause()
+                    rated += 1
+                    continue
+                seconds[0] += 30
+                app.screen.tick()
+                await pilot.pause()
+            await pilot.press("q", "y")  # end the session early: its summary
+            await pilot.pause()
+            await pilot.pause()
+            app.save_screenshot(str(DOCS / "summary.svg"))
 
 
 if __name__ == "__main__":

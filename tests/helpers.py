@@ -44,3 +44,9 @@ def sync(test):
         return asyncio.run(test(*args, **kwargs))
 
     return wrapper
+
+
+def screen_lines(app) -> list[str]:
+    """The text on the app's screen, one string per terminal row (what a person reads)."""
+    strips = app.screen._compositor.render_strips()
+    return ["".join(segment.text for segment in strip) for strip in strips]

@@ -15,6 +15,7 @@ COMMANDS = {
     "catalog": "coach.cli.catalog:catalog",
     "show": "coach.cli.show:show",
     "log": "coach.cli.pain:log",
+    "history": "coach.cli.history:history",
     "report": "coach.cli.pain:report",
     "export": "coach.cli.data:export",
     "import": "coach.cli.data:import_",

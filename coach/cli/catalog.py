@@ -69,6 +69,11 @@ def _check(path: Path) -> None:
     from coach.catalog import check_file
     from coach.errors import UsageError
 
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give one library file, e.g. "
+                         "'coach catalog --check my-muscles.toml'.")
+    if not path.exists():
+        raise UsageError(f"{path} does not exist; give the path of a library TOML file.")
     problems = check_file(path)
     if problems:
         for problem in problems[1:]:

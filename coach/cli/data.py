@@ -34,6 +34,9 @@ def export(file_format: str, output: Path | None) -> None:
         return
     from coach.store.files import DiskError, UnsafeFile, atomic_write, describe_os_error
 
+    if not output.parent.is_dir():  # never create a folder tree behind the person's back
+        raise UsageError(f"the folder {output.parent} does not exist; create it first or "
+                         "choose another file.")
     try:
         atomic_write(output, text.encode("utf-8"))
     except (DiskError, UnsafeFile) as error:
@@ -63,6 +66,9 @@ def import_(file: str) -> None:
     stored together: if anything is bad, or the import is stopped, nothing is imported.
     Files over 200 MB are refused.
     """
+    if not file.strip():
+        raise UsageError("give the path of a coach export or CSV file, e.g. "
+                         "'coach import coach-export.json'.")
     from coach.catalog import load_catalog
     from coach.store import Store
     from coach.transfer import parse_import, read_import_file

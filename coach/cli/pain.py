@@ -12,7 +12,7 @@ import click
 from coach.errors import UsageError
 
 MAX_FUTURE = timedelta(days=1)
-EARLIEST_YEAR = 1900
+EARLIEST_YEAR = 2000  # a pain rating from before then is a typing slip
 LATEST_YEAR = 9000
 MAX_REPORT_WEEKS = 520
 SPARK = "▁▂▃▄▅▆▇█"
@@ -57,17 +57,31 @@ def parse_at(text: str, now: datetime) -> datetime:
 
 
 @click.command(context_settings={"ignore_unknown_options": True})
-@click.argument("area")
-@click.argument("rating", metavar="RATING")
+@click.argument("area", required=False)
+@click.argument("rating", metavar="RATING", required=False)
 @click.option("--phase", type=click.Choice(["before", "after", "check-in"]), default="check-in",
               show_default=True, help="before or after a session, or a check-in at any time.")
 @click.option("--at", "at_text", metavar="ISO-8601",
               help="When you felt it (default now); without an offset it is your local time.")
 @click.option("--note", default="", help="A short note (at most 2,000 characters).")
-def log(area: str, rating: str, phase: str, at_text: str | None, note: str) -> None:
-    """Log a pain RATING (0 no pain to 10 worst imaginable) for an AREA: `coach log neck 4`."""
+@click.option("--undo", is_flag=True,
+              help="Delete the last rating you gave (the deletion is kept in the history).")
+def log(area: str | None, rating: str | None, phase: str, at_text: str | None, note: str,
+        undo: bool) -> None:
+    """Log a pain RATING (0 no pain to 10 worst imaginable) for an AREA: `coach log neck 4`.
+
+    `coach log --undo` deletes the last rating given.
+    """
     from coach.store import MAX_NOTE_CHARS, Rating, Store
 
+    if undo:
+        if area is not None or rating is not None:
+            raise UsageError("--undo takes no area or rating; run 'coach log --undo' alone.")
+        _undo_last()
+        return
+    if area is None or rating is None:
+        raise UsageError("give an area and a rating, e.g. 'coach log neck 4' "
+                         "('coach catalog' lists the areas).")
     value = parse_rating(rating)
     if len(note) > MAX_NOTE_CHARS:
         raise UsageError(
@@ -85,6 +99,20 @@ def log(area: str, rating: str, phase: str, at_text: str | None, note: str) -> N
     )
 
 
+def _undo_last() -> None:
+    from coach.history import delete_rating, last_rating
+    from coach.store import Store
+
+    store = Store()
+    now = now_local()
+    last = last_rating(store.ratings(until=now + MAX_FUTURE))
+    if last is None:
+        raise UsageError("there is no rating to undo yet.")
+    delete_rating(store, last.id, now)
+    click.echo(f"Deleted {last.area} {last.rating}/10 ({last.phase}) from "
+               f"{last.at:%a %d %b %Y %H:%M}; the deletion is kept in your history.")
+
+
 def sparkline(means: list[float | None]) -> str:
     """One character per week on the fixed 0-10 scale ("·" for a week without ratings)."""
     marks = []
@@ -97,9 +125,29 @@ def sparkline(means: list[float | None]) -> str:
 
 
 def _number(value, suffix: str = "") -> str:
+    """One format everywhere: one decimal ("6.0", "4.5", "3.3"), signed for a change."""
     if value is None:
         return "-"
-    return f"{value:+g}{suffix}" if suffix else f"{value:g}"
+    return f"{value:+.1f}{suffix}" if suffix else f"{value:.1f}"
+
+
+def _signed(value) -> str:
+    return "-" if value is None else f"{value:+.1f}"
+
+
+def _count(value) -> str:
+    return "-" if value is None else f"{round(value)}"
+
+
+def shown_change(before: float | None, now: float | None) -> tuple:
+    """(points, percent) between two weekly means as shown (one decimal): the arithmetic on
+    the screen adds up."""
+    if before is None or now is None:
+        return None, None
+    change = round(round(now, 1) - round(before, 1), 1)
+    shown_before = round(before, 1)
+    percent = round(change / shown_before * 100) if shown_before else None
+    return change, percent
 
 
 def format_report(report: dict) -> str:
@@ -120,9 +168,10 @@ def format_report(report: dict) -> str:
         cells = "".join(f"{_number(mean):>{width + 2}}" for mean in means)
         latest = weeks[-1]["areas"][area]
         change = ""
-        if latest["change"] is not None:
-            percent = _number(latest["change_pct"], "%")
-            change = f" ({_number(latest['change'], ' pts')}, {percent})"
+        points, percent = shown_change(means[-2] if len(means) > 1 else None, means[-1])
+        if latest["change"] is not None and points is not None:
+            shown_percent = "-" if percent is None else f"{percent:+d}%"
+            change = f" ({_number(points, ' pts')}, {shown_percent})"
         lines.append(f"  {area:<22}{cells}   {sparkline(means)}  {latest['flag']}{change}")
     lines.append("")
     rows = [
@@ -132,7 +181,8 @@ def format_report(report: dict) -> str:
         ("reminders acted on", "reminders_acted"),
     ]
     for title, key in rows:
-        cells = "".join(f"{_number(week[key]):>{width + 2}}" for week in weeks)
+        shown = _signed if key == "session_change" else _count
+        cells = "".join(f"{shown(week[key]):>{width + 2}}" for week in weeks)
         lines.append(f"  {title:<22}{cells}")
     for title, key in (("breaks taken", "taken"), ("breaks skipped", "skipped"),
                        ("breaks snoozed", "snoozed"), ("breaks missed away", "missed_away")):
@@ -197,7 +247,7 @@ def report(weeks: int, until_text: str | None, as_json: bool, as_csv: bool) -> N
         raise UsageError("choose one of --json and --csv, not both.")
     now = now_local()
     until = parse_day(until_text, "--until") or now.date()
-    if not EARLIEST_YEAR <= until.year <= 9000:
+    if not EARLIEST_YEAR <= until.year <= LATEST_YEAR:
         raise UsageError(f"--until {until_text!r} is out of range; give a date like 2026-11-22.")
     result = build_report(Store(), weeks, until, now.tzinfo)
     if as_json:

@@ -35,12 +35,9 @@ def _save(store, change) -> dict:
 
 
 def _when(moment: datetime, now: datetime) -> str:
-    local = moment.astimezone(now.tzinfo)
-    if local.date() == now.date():
-        return f"{local:%H:%M} today"
-    if local.date() == now.date() + timedelta(days=1):
-        return f"{local:%H:%M} tomorrow"
-    return f"{local:%H:%M} on {local:%a %d %b}"
+    from coach.reminders.actions import when_text
+
+    return when_text(moment, now)
 
 
 def _summary(settings) -> str:
@@ -197,14 +194,12 @@ def test() -> None:
 def snooze(minutes: str | None) -> None:
     """Put the last reminder off for MINUTES (default: the snooze setting; 3 times in a row)."""
     from coach.reminders.actions import snooze_last
-    from coach.reminders.settings import MAX_SNOOZES_IN_A_ROW, parse_snooze_minutes
+    from coach.reminders.settings import parse_snooze_minutes
 
     store = _store()
     settings, now = _settings_and_now(store)
     length = parse_snooze_minutes(minutes) if minutes is not None else settings.snooze_min
-    chosen = snooze_last(store, now, length, _save)
-    click.echo(f"Snoozed the {chosen.kind} reminder until {_when(chosen.until, now)} "
-               f"({chosen.count} of {MAX_SNOOZES_IN_A_ROW} in a row).")
+    click.echo(snooze_last(store, now, length))
 
 
 @remind.command()
@@ -214,19 +209,17 @@ def skip() -> None:
 
     store = _store()
     _, now = _settings_and_now(store)
-    last = skip_last(store, now, _save)
-    click.echo(f"Skipped the {last['reminder']} reminder.")
+    click.echo(skip_last(store, now))
 
 
 @remind.command()
 def done() -> None:
     """Say you acted on the last reminder (took the break, did the routine)."""
-    from coach.reminders.actions import mark_done
+    from coach.reminders.actions import done_last
 
     store = _store()
     _, now = _settings_and_now(store)
-    last = mark_done(store, now)
-    click.echo(f"Noted: you acted on the {last['reminder']} reminder. Well done.")
+    click.echo(done_last(store, now))
 
 
 @remind.command()

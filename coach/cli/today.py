@@ -8,6 +8,7 @@ from datetime import date
 import click
 
 from coach.cli.common import load_catalog_with_warnings, parse_day, print_json
+from coach.errors import UsageError
 from coach.model import MAX_MINUTES, MIN_MINUTES, History, Profile, Routine, duration_text
 
 
@@ -27,6 +28,8 @@ def today(day_text, minutes, desk, areas, habits, tools, as_json) -> None:
     changes = {}
     if areas is not None:
         changes["areas"] = catalog.resolve_list("area", areas)
+        if not changes["areas"]:  # as 'coach profile set --areas ""' refuses it
+            raise UsageError("give at least one area, e.g. --areas neck.")
     if habits is not None:
         changes["habits"] = catalog.resolve_list("habit", habits)
     if tools is not None:

@@ -1,8 +1,11 @@
-"""Acting on a reminder: Done, Snooze and Skip, from the command line or a notification button.
+"""Acting on a reminder: Done, Snooze and Skip, from the command line, the app or a button.
 
-The three use cases are one function each (`mark_done`, `snooze_last`, `skip_last`);
-`coach remind done/snooze/skip` and the buttons call the same ones, so a button press is
-recorded exactly like the command.
+The three use cases are one function each (`done_last`, `snooze_last`, `skip_last`), each
+returning the sentence to show; `coach remind done/snooze/skip`, the app's reminder dialog
+and the notification buttons call the same ones, so every way of answering is recorded
+alike. A reminder is settled once it is skipped or marked done: a later answer to it is
+refused with a sentence saying which was given. A snooze does not settle it: snoozing again
+moves the snooze, and skip or done after a snooze settle it.
 
 ActionNotifier shows reminders over D-Bus (org.freedesktop.Notifications.Notify) with
 Done / Snooze 10 min / Skip buttons when the server has the "actions" capability, and
@@ -33,6 +36,7 @@ log = logging.getLogger("coach.reminders")
 
 # The last reminder can be snoozed, skipped or marked done for this long after it came.
 RECENT = timedelta(hours=2)
+SETTLED = {"skipped": "skipped", "acted": "marked done"}
 SNOOZE_BUTTON_MIN = 10
 BUTTONS = ("done", "Done", "snooze", f"Snooze {SNOOZE_BUTTON_MIN} min", "skip", "Skip")
 NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
@@ -41,32 +45,52 @@ NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
 # --- the use cases ----------------------------------------------------------------------
 
 
+def when_text(moment: datetime, now: datetime) -> str:
+    """One wording for a time near now: "14:30 today", "09:00 tomorrow", "09:00 on Mon 02 Mar"."""
+    local = moment.astimezone(now.tzinfo)
+    if local.date() == now.date():
+        return f"{local:%H:%M} today"
+    if local.date() == now.date() + timedelta(days=1):
+        return f"{local:%H:%M} tomorrow"
+    return f"{local:%H:%M} on {local:%a %d %b}"
+
+
 def last_sent(store, now: datetime) -> dict:
-    sent = [event for event in store.events(since=now - RECENT) if event["kind"] == "sent"]
+    """The last reminder sent in the last two hours, if it is not settled yet."""
+    events = store.events(since=now - RECENT)
+    sent = [event for event in events if event["kind"] == "sent"]
     if not sent:
         raise UsageError("there is no reminder from the last 2 hours to act on.")
-    return sent[-1]
+    last = sent[-1]
+    sent_at = datetime.fromisoformat(last["at"])
+    for event in events:
+        if (event["kind"] in SETTLED and event.get("due") == last.get("due")
+                and event.get("reminder") == last.get("reminder")
+                and datetime.fromisoformat(event["at"]) >= sent_at):
+            raise UsageError(f"the last {last['reminder']} reminder was already "
+                             f"{SETTLED[event['kind']]}; it needs no other answer.")
+    return last
 
 
-def mark_done(store, now: datetime) -> dict:
+def done_last(store, now: datetime) -> str:
     """The person acted on the last reminder (took the break, did the routine)."""
     last = last_sent(store, now)
     store.add_event("acted", now, reminder=last["reminder"], due=last["due"],
                     snoozes=last.get("snoozes", 0), via="person")
-    return last
+    return f"Noted: you acted on the {last['reminder']} reminder. Well done."
 
 
-def skip_last(store, now: datetime, save_settings: Callable) -> dict:
+def skip_last(store, now: datetime) -> str:
     """Skip the last reminder: no snooze; the next one comes as planned."""
     last = last_sent(store, now)
-    save_settings(store, lambda current: {**current, "snooze": None})
+    save_reminder_settings(store, lambda current: {**current, "snooze": None})
     store.add_event("skipped", now, reminder=last["reminder"], due=last["due"],
                     snoozes=last.get("snoozes", 0), by="person")
-    return last
+    return f"Skipped the {last['reminder']} reminder."
 
 
-def snooze_last(store, now: datetime, minutes: int, save_settings: Callable):
-    """Put the last reminder off for `minutes`; returns the Snooze. At most 3 in a row."""
+def snooze_last(store, now: datetime, minutes: int) -> str:
+    """Put the last reminder off for `minutes`. At most 3 in a row."""
     from coach.reminders.settings import MAX_SNOOZES_IN_A_ROW, Snooze
 
     last = last_sent(store, now)
@@ -79,10 +103,11 @@ def snooze_last(store, now: datetime, minutes: int, save_settings: Callable):
     until = now + timedelta(minutes=minutes)
     chosen = Snooze(kind=last["reminder"], due=datetime.fromisoformat(last["due"]),
                     count=count, until=until)
-    save_settings(store, lambda current: {**current, "snooze": chosen.to_dict()})
+    save_reminder_settings(store, lambda current: {**current, "snooze": chosen.to_dict()})
     store.add_event("snoozed", now, reminder=chosen.kind, due=last["due"], snoozes=count,
                     until=until.isoformat())
-    return chosen
+    return (f"Snoozed the {chosen.kind} reminder until {when_text(until, now)} "
+            f"({count} of {MAX_SNOOZES_IN_A_ROW} in a row).")
 
 
 def save_reminder_settings(store, change) -> dict:
@@ -101,11 +126,11 @@ def save_reminder_settings(store, change) -> dict:
 def act(store, action: str, now: datetime):
     """What a button press does: the same as `coach remind <action>`."""
     if action == "done":
-        return mark_done(store, now)
+        return done_last(store, now)
     if action == "snooze":
-        return snooze_last(store, now, SNOOZE_BUTTON_MIN, save_reminder_settings)
+        return snooze_last(store, now, SNOOZE_BUTTON_MIN)
     if action == "skip":
-        return skip_last(store, now, save_reminder_settings)
+        return skip_last(store, now)
     raise UsageError(f"unknown reminder action {action!r}.")
 
 

@@ -33,11 +33,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from coach.reminders.settings import WEEKDAYS, ReminderSettings, local_moment
+from coach.sessions import COUNTS_AS_DONE_S
 
 BREAK = "break"
 ROUTINE = "routine"
-# A finished session at least this long counts as the day's routine (micro-routines are shorter).
-ROUTINE_SESSION_MIN_S = 180
+# A session with at least this much time actually done counts as the day's routine
+# (the one rule of coach.sessions; micro-routines are shorter).
+ROUTINE_SESSION_MIN_S = COUNTS_AS_DONE_S
 # A routine reminder set outside working hours stays relevant this long after its time.
 ROUTINE_GRACE = timedelta(hours=1)
 # No keyboard or mouse for this long: the person is away from the desk.
@@ -113,11 +115,11 @@ class Planner:
         if was_paused and not settings.is_paused(now):
             self.break_from = max(self.break_from, now)  # resuming is a fresh start
 
-    def session_finished(self, finished_at: datetime, planned_s: int) -> None:
-        """A finished session is a natural break; a long enough one is the day's routine."""
+    def session_finished(self, finished_at: datetime, done_s: int) -> None:
+        """A finished session is a natural break; enough time done makes it the day's routine."""
         finished_at = _utc(finished_at)
         self.break_from = max(self.break_from, finished_at)
-        if planned_s >= ROUTINE_SESSION_MIN_S:
+        if done_s >= ROUTINE_SESSION_MIN_S:
             self.routine_done_on.add(finished_at.astimezone(self.zone).date())
 
     def woke(self, slept_from: datetime, woke_at: datetime) -> list[tuple[Reminder, str]]:

@@ -154,7 +154,7 @@ class ReminderEngine:
             if session.id in self._sessions_seen:
                 continue
             self._sessions_seen.add(session.id)
-            self.planner.session_finished(session.finished_at, session.planned_s)
+            self.planner.session_finished(session.finished_at, session.done_s)
             if not first:
                 self._maybe_acted(session)
 
@@ -546,7 +546,7 @@ def status(store, notifier: Notifier | None = None, now: datetime | None = None,
     planner = Planner(settings, zone, now)
     for session in store.sessions(since=now - timedelta(days=1)):
         if session.finished_at is not None:
-            planner.session_finished(session.finished_at, session.planned_s)
+            planner.session_finished(session.finished_at, session.done_s)
     return {
         "runner_pid": owner.get("pid") if owner else None,
         "runner_mode": owner.get("mode") if owner else None,

@@ -12,6 +12,7 @@ grace mean it runs once, and the planner decides what is still worth sending.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -71,7 +72,11 @@ class ReminderScheduler:
     def run_soon(self) -> None:
         """Look again now (after a wake-up signal or a settings change); safe from any thread."""
         if self.scheduler.running:
-            self.scheduler.modify_job(JOB_ID, next_run_time=datetime.now(self.zone))
+            from apscheduler.jobstores.base import JobLookupError
+
+            # Stopping (SIGTERM) can take the job away between the check and the change.
+            with contextlib.suppress(JobLookupError):
+                self.scheduler.modify_job(JOB_ID, next_run_time=datetime.now(self.zone))
 
     def stop(self) -> None:
         if self.scheduler.running:

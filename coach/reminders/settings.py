@@ -159,8 +159,8 @@ def parse_span(text: str, what: str) -> tuple[time, time]:
     start, end = parse_clock(parts[0]), parse_clock(parts[1])
     if end <= start:
         raise UsageError(
-            f"{what} {text.strip()!r} end before they start; the second time must be later "
-            "the same day (like 09:00-17:30)."
+            f"in {what} {text.strip()!r} the end comes before the start; the second time "
+            "must be later the same day (like 09:00-17:30)."
         )
     return start, end
 

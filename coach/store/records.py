@@ -17,7 +17,8 @@ from coach.model import MAX_MINUTES, MIN_MINUTES, Profile
 PHASES = ("before", "after", "check-in")
 SESSION_STATUSES = ("in-progress", "finished", "ended-early")
 REMINDER_EVENT_KINDS = ("sent", "snoozed", "skipped", "acted", "deferred", "missed-away")
-EVENT_KINDS = (*REMINDER_EVENT_KINDS, "paused", "resumed", "soreness")
+# "rating-deleted" is the audit entry a deleted rating leaves: the rating as it was.
+EVENT_KINDS = (*REMINDER_EVENT_KINDS, "paused", "resumed", "soreness", "rating-deleted")
 SORENESS_LEVELS = ("none", "some", "a-lot")
 MAX_NOTE_CHARS = 2000
 MAX_NAME_CHARS = 200
@@ -304,7 +305,11 @@ def event_from_doc(doc) -> dict:
         _text(doc.get("area"), "the area")
         _choice(doc.get("level"), "the soreness level", SORENESS_LEVELS)
         _optional_text(doc.get("session_id"), "session_id")
+    if kind == "rating-deleted":
+        rating_from_doc(doc.get("rating"))  # the deleted rating, checked by the rating's rules
     for key, value in doc.items():
+        if kind == "rating-deleted" and key == "rating":
+            continue
         # A short list of plain values is allowed too: a break suggestion names its muscles.
         plain = _scalar(value) or (isinstance(value, list) and len(value) <= MAX_EVENT_LIST
                                    and all(_scalar(item) for item in value))

@@ -414,6 +414,27 @@ class Store:
         """Store many ratings at once (import), skipping any already stored; returns how many."""
         return self.import_batch(ImportBatch(ratings=list(ratings))).ratings_added
 
+    def delete_rating(self, rating_id: str, at: datetime) -> Rating:
+        """Remove one rating and keep an audit event ("rating-deleted", with the rating as it
+        was), both in one transaction: nothing vanishes silently, and the event is exported.
+        Raises UsageError when no rating has that id."""
+        _aware(at, "deletion")
+        with self._writing():
+            for month in self._month_files("ratings"):
+                path, data, table = self._month_tables("ratings", month)
+                key = next((key for key, doc in table.items()
+                            if isinstance(doc, dict) and doc.get("id") == rating_id), None)
+                if key is None:
+                    continue
+                deleted = dict(table.pop(key))
+                event = validate_event("rating-deleted", at, {"rating": deleted})
+                event_path, event_data, events = self._month_tables("events", month_of(at))
+                events[str(_next_id(events))] = event
+                commit_files(self.directory, [(path, serialize(data)),
+                                              (event_path, serialize(event_data))])
+                return Rating.from_doc(deleted)
+        raise UsageError(f"no rating has the id {rating_id!r}; 'coach history' lists them.")
+
     def ratings(
         self, since: datetime | None = None, until: datetime | None = None
     ) -> list[Rating]:

@@ -154,12 +154,14 @@ class CoachApp(App[None]):
 
             status = runner.status(self.store)
             if status.get("runner_pid"):
-                state = {"running": True, "text": _status_text(status, host="coach remind run")}
+                state = {"running": True,
+                         "text": _status_text(status, host="coach remind run", now=self.now())}
                 self.call_from_thread(self.watch_runner)
             else:
                 self.reminder_handle = runner.start_hosted(self.store, self._reminder_arrived)
                 status = runner.status(self.store)
-                state = {"running": True, "text": _status_text(status, host="this app")}
+                state = {"running": True,
+                         "text": _status_text(status, host="this app", now=self.now())}
         except Exception as error:  # reminders are a comfort; the app must open regardless
             state = {"running": False, "text": f"Reminders off: {_reason(error)}"}
         self.call_from_thread(self._set_reminder_state, state)
@@ -174,8 +176,42 @@ class CoachApp(App[None]):
         """From the scheduler thread: show the reminder inside the app too."""
         title = getattr(reminder, "title", None) or "coach"
         body = getattr(reminder, "body", None) or str(reminder)
-        # a reminder's words are data, never markup ("[/]" in a body must not crash the app)
-        self.call_from_thread(self.notify, body, title=title, timeout=30, markup=False)
+        self.call_from_thread(self.show_reminder, title, body)
+
+    def show_reminder(self, title: str, body: str) -> None:
+        """A reminder with its own answers (done, snooze, skip); never over a session or a
+        dialog: then a notification, answered later with the same keys or the CLI."""
+        from coach.tui.dialogs.reminder import ReminderDialog, in_app_body
+
+        if isinstance(self.screen, ModalScreen) or self._in_session():
+            self.notify(in_app_body(body), title=title, timeout=30, markup=False)
+            return
+        try:
+            from coach.reminders.runner import read_settings
+
+            snooze_min = read_settings(self.store).snooze_min
+        except CoachError:
+            snooze_min = 10
+        self.push_screen(ReminderDialog(title, body, snooze_min), callback=self._answer_reminder)
+
+    def _answer_reminder(self, answer: str | None) -> None:
+        if answer is None:
+            return
+        from coach.reminders import actions
+        from coach.reminders.runner import read_settings
+
+        now = self.now()
+        try:
+            if answer == "done":
+                said = actions.done_last(self.store, now)
+            elif answer == "skip":
+                said = actions.skip_last(self.store, now)
+            else:
+                said = actions.snooze_last(self.store, now, read_settings(self.store).snooze_min)
+        except CoachError as error:
+            self.notify(str(error), title="Reminder", severity="warning", timeout=8)
+            return
+        self.notify(said, timeout=5)
 
     def watch_runner(self) -> None:
         """A separate `coach remind run` sends the reminders; show them here too (they may
@@ -199,9 +235,8 @@ class CoachApp(App[None]):
             if key in self._shown_reminders:
                 continue
             self._shown_reminders.add(key)
-            self.call_from_thread(self.notify, event.get("body") or "Time for a short break.",
-                                  title=event.get("title") or "coach", timeout=30,
-                                  markup=False)
+            self.call_from_thread(self.show_reminder, event.get("title") or "coach",
+                                  event.get("body") or "Time for a short break.")
 
     def stop_reminders(self) -> None:
         handle, self.reminder_handle = self.reminder_handle, None
@@ -260,14 +295,15 @@ class CoachApp(App[None]):
             reload()
 
     def action_open(self, screen_name: str) -> None:
-        """Open trends, settings, the library or home (bindings and the command palette)."""
+        """Open trends, settings, history, the library or home (bindings and the palette)."""
+        from coach.tui.screens.history import HistoryScreen
         from coach.tui.screens.home import HomeScreen
         from coach.tui.screens.library import LibraryScreen
         from coach.tui.screens.settings import SettingsScreen
         from coach.tui.screens.trends import TrendsScreen
 
         screens = {"trends": TrendsScreen, "settings": SettingsScreen,
-                   "library": LibraryScreen}
+                   "library": LibraryScreen, "history": HistoryScreen}
         if screen_name == "home":
             while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
                 self.pop_screen()
@@ -313,7 +349,15 @@ class CoachApp(App[None]):
                               voice_on=voice.enabled,
                               voice_missing=voice.enabled and speaker is None,
                               countdown_cues=voice.countdown, sounds=SoundPlayer())
-        self.push_screen(player, callback=lambda _result: self.refresh_data())
+        self.push_screen(player, callback=self._session_over)
+
+    def _session_over(self, session_id: str | None) -> None:
+        """After a session: its summary (time, steps, pain before and after, what is next)."""
+        self.refresh_data()
+        if session_id:
+            from coach.tui.screens.summary import SummaryScreen
+
+            self.push_screen(SummaryScreen(session_id), callback=lambda _: self.refresh_data())
 
     def on_player_screen_finished(self, _message) -> None:
         self.refresh_data()
@@ -329,28 +373,31 @@ def _coach_commands():
     return CoachCommands
 
 
-def _status_text(status: dict, host: str) -> str:
+def _status_text(status: dict, host: str, now: datetime) -> str:
     upcoming = status.get("next") or []
     if status.get("paused_until"):
-        when = _short_time(status["paused_until"])
+        when = _short_time(status["paused_until"], now)
         return f"Reminders: paused until {when} ({host})."
     if not upcoming:
         text = f"Reminders: on ({host}), nothing due today."
     else:
         first = upcoming[0]
         kind = "routine" if "routine" in str(first.get("kind", "")) else "break"
-        text = f"Reminders: on ({host}) · next {kind} at {_short_time(first.get('at'))}."
+        text = f"Reminders: on ({host}) · next {kind} at {_short_time(first.get('at'), now)}."
     if not status.get("backend_ok", True):
         text += f" Desktop pop-ups off: {status.get('reason') or 'no notification service'}."
     return text
 
 
-def _short_time(value) -> str:
+def _short_time(value, now: datetime) -> str:
+    """The CLI's wording: "14:30 today", "09:00 tomorrow", "09:00 on Mon 02 Mar"."""
+    from coach.reminders.actions import when_text
+
     try:
         when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     except ValueError:
         return str(value)
-    return when.strftime("%a %H:%M")
+    return when_text(when, now)
 
 
 def _reason(error: Exception) -> str:

@@ -13,6 +13,7 @@ ACTIONS = (
     ("Trends", "open('trends')", "Resting pain over 8 weeks, what works"),
     ("Settings", "open('settings')", "Profile and reminder schedule"),
     ("Library", "open('library')", "Every muscle, stretch and movement; search where it hurts"),
+    ("History", "open('history')", "Ratings and sessions by day; fix a wrong rating"),
     ("Home: today's routine", "open('home')", "Back to today's list"),
     ("Help", "help", "Keys and what the numbers mean"),
 )

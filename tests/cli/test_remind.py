@@ -71,8 +71,8 @@ def test_set_saves_every_option_and_status_shows_them(coach):
     (["--every", "500"], "between 5 and 240 minutes, not 500"),
     (["--hours", "09:00-25:00"], "'25:00' is not a time of day"),
     (["--routine-at", "25:00"], "'25:00' is not a time of day"),
-    (["--hours", "17:30-09:00"], "end before they start"),
-    (["--quiet", "13:00-12:00"], "end before they start"),
+    (["--hours", "17:30-09:00"], "the end comes before the start"),
+    (["--quiet", "13:00-12:00"], "the end comes before the start"),
     (["--days", "mon,fir"], "unknown weekday 'fir'"),
     (["--quiet", "funday 10:00-11:00"], "unknown weekday"),
     (["--snooze-minutes", "0"], "between 1 and 120 minutes"),
@@ -144,10 +144,17 @@ def test_skip_and_done_record_events(coach):
     result = coach("remind", "skip")
     assert result.returncode == 0 and "Skipped the routine reminder" in result.stdout
     assert status_json(coach)["settings"]["snooze"] is None
+    # skipped settles it: done or snooze for the same reminder is refused, nothing changes
+    before = snapshot_dir(coach.home)
+    assert "already skipped" in assert_one_line_error(coach("remind", "done"), 2)
+    assert "already skipped" in assert_one_line_error(coach("remind", "snooze"), 2)
+    assert snapshot_dir(coach.home) == before
+    record_sent(coach, kind="break", ago=timedelta(0))  # a new reminder, after the skip
     result = coach("remind", "done")
     assert result.returncode == 0
+    assert "already marked done" in assert_one_line_error(coach("remind", "skip"), 2)
     kinds = [event["kind"] for event in Store(coach.home).events()]
-    assert kinds == ["sent", "snoozed", "skipped", "acted"]
+    assert kinds == ["sent", "snoozed", "skipped", "sent", "acted"]
 
 
 def test_pause_and_resume(coach):

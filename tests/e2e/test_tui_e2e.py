@@ -1,11 +1,13 @@
 """The installed `coach` in a real terminal (tmux), driven by key presses as a person would:
-onboard with the defaults, start, rate, pause, skip, end the session, quit; then the store
-is checked through `coach report --json`."""
+onboard with the defaults, start, rate, pause, skip, quit, resume at the right step, finish,
+see the summary, fix the last rating in the history; then the store is checked through
+`coach report --json` and `coach history --json`."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import time
 import uuid
@@ -69,12 +71,45 @@ def answer_rating(terminal: Terminal, value: str) -> None:
         time.sleep(0.1)
 
 
-def end_session(terminal: Terminal) -> None:
-    """q, then y for "End session"; home comes back with the session to resume."""
+def end_session(terminal: Terminal, step: int) -> None:
+    """q, then y for "End session"; the summary, then home with the session to resume."""
     terminal.press("q")
     terminal.wait_for("End the session now?", "y or n")
     terminal.press("y")
-    terminal.wait_for("Today,", "Press r to resume")
+    terminal.wait_for("Session ended early", "not reached")
+    terminal.press("Enter")
+    terminal.wait_for("Today,", "Press r to go on", f"step {step}.")  # the line may wrap
+
+
+def skip_until(terminal: Terminal, wanted: str, rating: str = "5", limit: int = 30) -> str:
+    """Skip steps (n), answering any rating on the way, until `wanted` shows."""
+    for _ in range(limit):
+        screen = terminal.screen()
+        if "how much does it hurt" in screen.lower():
+            answer_rating(terminal, rating)
+            continue
+        if wanted.lower() in screen.lower():
+            return screen
+        if "session summary" in screen.lower():  # painted; its text fills in a moment later
+            return terminal.wait_for(wanted)
+        step = re.search(r"Step (\d+) of", screen)
+        terminal.press("n")
+        wait_for_next_step(terminal, step.group(1) if step else None)
+    pytest.fail(f"never reached {wanted!r}:\n{terminal.screen()}")
+
+
+def wait_for_next_step(terminal: Terminal, step: str | None, timeout: float = 20.0) -> None:
+    """After n: wait until the step number moves, a rating is asked, or the summary shows
+    (the countdown redraws all the time, so "the screen changed" says nothing)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        screen = terminal.screen()
+        now = re.search(r"Step (\d+) of", screen)
+        if ("how much does it hurt" in screen.lower() or "session summary" in screen.lower()
+                or (now and now.group(1) != step)):
+            return
+        time.sleep(0.05)
+    pytest.fail(f"n did not move to the next step:\n{terminal.screen()}")
 
 
 @pytest.fixture
@@ -111,16 +146,44 @@ def test_a_person_onboards_runs_and_ends_a_session(terminal):
     terminal.wait_for("paused")
     terminal.press("Space")
     screen = terminal.wait_for_change(terminal.screen())
-    terminal.press("n")  # skip the first step
-    terminal.wait_for("Step 2 of")
-    end_session(terminal)
+    skip_until(terminal, "Step 2 of")  # skip the first step
+    skip_until(terminal, "Step 3 of")  # and the second; quit in the third
+    end_session(terminal, step=3)
+
+    terminal.press("r")
+    terminal.wait_for("Step 3 of", "2 skipped")  # where the person stopped, skips marked
+    skip_until(terminal, "Session done", rating="7")  # to the end: the summary
+    terminal.wait_for("Steps:", "Pain (0-10)")
+    terminal.press("Enter")
+    terminal.wait_for("Today,", "s Start")
+
+    terminal.press("h")  # the history: fix the last rating (newest first)
+    terminal.wait_for("History", "e Edit rating")
+    terminal.press("e")
+    terminal.wait_for("correct the rating")
+    answer_rating(terminal, "3")
+    terminal.wait_for("Changed")
+    terminal.press("Escape")
+    terminal.wait_for("Today,")
     terminal.press("q")
     deadline = time.monotonic() + 15
     while "Today," in terminal.screen() and time.monotonic() < deadline:
         time.sleep(0.1)
 
+    env = {**os.environ, "COACH_HOME": str(terminal.home)}
+    history = json.loads(subprocess.run([str(COACH), "history", "--json"], capture_output=True,
+                                        text=True, env=env, check=True).stdout)["entries"]
+    [deleted] = [entry for entry in history if entry["kind"] == "deleted"]
+    ratings = [entry for entry in history if entry["kind"] == "rating"]
+    corrected = [entry for entry in ratings if entry["rating"] == 3]
+    assert corrected and corrected[0]["area"] == deleted["area"]
+    assert deleted["rating"] in (5, 7)
+    [session] = [entry for entry in history if entry["kind"] == "session"]
+    assert session["status"] == "finished" and session["steps_done"] == 0
+    assert not session["counts"], "a session of skips is kept but does not count as done"
+
     result = subprocess.run([str(COACH), "report", "--json"], capture_output=True, text=True,
-                            env={**os.environ, "COACH_HOME": str(terminal.home)}, check=True)
+                            env=env, check=True)
     report = json.loads(result.stdout)
     this_week = report["weeks"][-1]
     rated = {area: stats for area, stats in this_week["areas"].items() if stats["n"]}

@@ -10,8 +10,11 @@ from coach.tui.dialogs.rating import RatingDialog
 from coach.tui.screens.home import HomeScreen
 from coach.tui.screens.onboarding import OnboardingScreen
 from coach.tui.screens.player import PlayerScreen
+from coach.tui.screens.summary import SummaryScreen
 from coach.tui.screens.trends import TrendsScreen
-from tests.helpers import sync
+from tests.helpers import screen_lines, sync
+
+from .conftest import TZ
 
 pytestmark = pytest.mark.xdist_group("tui-app")
 
@@ -69,6 +72,11 @@ async def test_onboard_session_quit_resume_and_trends(store, make_app, clock):
         await pilot.press("s")
         await pilot.pause()
         await run_session(app, pilot, clock, rating=6, stop_after_steps=2)
+        assert isinstance(app.screen, SummaryScreen)
+        summary = str(app.screen.query_one("#summary-text").render())
+        assert "Session ended early" in summary and "not reached" in summary
+        await pilot.press("enter")
+        await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
 
         [interrupted] = store.sessions()
@@ -77,11 +85,20 @@ async def test_onboard_session_quit_resume_and_trends(store, make_app, clock):
         before = [r for r in store.ratings() if r.phase == "before"]
         assert before and all(r.rating == 6 and r.session_id == interrupted.id for r in before)
         assert app.screen.resumable is not None
-        assert "Press r to resume" in str(app.screen.query_one("#resume-line").render())
+        done = sum(step["completed"] for step in interrupted.steps)
+        assert (f"Press r to go on at step {done + 1}."
+                in str(app.screen.query_one("#resume-line").render()))
 
         await pilot.press("r")
         await pilot.pause()
+        player = app.screen
+        assert isinstance(player, PlayerScreen) and player.session.step_index == done
         await run_session(app, pilot, clock, rating=3)
+        assert isinstance(app.screen, SummaryScreen)
+        summary = str(app.screen.query_one("#summary-text").render())
+        assert "Session done" in summary and "24-48 hours" in summary
+        await pilot.press("enter")
+        await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
 
         records = store.sessions()
@@ -211,8 +228,54 @@ async def test_reminders_from_a_separate_runner_show_in_the_app(profile_store, c
             app.show_runner_reminders_soon()
             await app.workers.wait_for_complete()
             await pilot.pause()
-        shown = [(n.title, n.message) for n in app._notifications]
-        assert shown == [("Time for a short break", "Neck: 2 minutes, seated")]
+        # shown once, with its own answers (done, snooze, skip)
+        from coach.tui.dialogs.reminder import ReminderDialog
+
+        dialogs = [screen for screen in app.screen_stack if isinstance(screen, ReminderDialog)]
+        assert [(d.title_text, d.body_text) for d in dialogs] == [
+            ("Time for a short break", "Neck: 2 minutes, seated")]
+
+
+@sync
+async def test_a_reminder_in_the_app_has_its_own_answers(profile_store, make_app, clock):
+    # Seen: the in-app reminder said "Later: coach remind snooze". Its keys act as the CLI.
+    from coach.tui.dialogs.reminder import ReminderDialog
+
+    now = clock.wall()
+    profile_store.add_event("sent", now, reminder="break", due=now.isoformat(), snoozes=0)
+    app = make_app(profile_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.show_reminder("Time for a break", "Stand up and walk.\nLater: coach remind snooze")
+        await pilot.pause()
+        assert isinstance(app.screen, ReminderDialog)
+        text = "\n".join(screen_lines(app))
+        assert "coach remind snooze" not in text and "Snooze 10 min" in text
+        await pilot.press("z")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        app.show_reminder("Time for a break", "Stand up and walk.")
+        await pilot.pause()
+        await pilot.press("k")
+        await pilot.pause()
+        app.show_reminder("Time for a break", "Stand up and walk.")
+        await pilot.pause()
+        await pilot.press("d")  # already skipped: refused, as the CLI refuses it
+        await pilot.pause()
+    kinds = [event["kind"] for event in profile_store.events()]
+    assert kinds == ["sent", "snoozed", "skipped"]
+
+
+def test_the_reminder_line_says_today_and_tomorrow_like_the_cli():
+    from datetime import datetime
+
+    from coach.tui.app import _status_text
+
+    now = datetime(2026, 3, 1, 9, 0, tzinfo=TZ)  # a Sunday
+    soon = {"next": [{"kind": "break", "at": "2026-03-01T10:59:00+01:00"}]}
+    assert "next break at 10:59 today" in _status_text(soon, host="this app", now=now)
+    later = {"next": [{"kind": "routine", "at": "2026-03-02T12:30:00+01:00"}]}
+    assert "next routine at 12:30 tomorrow" in _status_text(later, host="this app", now=now)
 
 
 @sync
@@ -236,6 +299,10 @@ async def test_reminder_text_with_markup_characters_is_shown_as_written(profile_
         app.show_runner_reminders_soon()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert [(n.title, n.message) for n in app._notifications] == [("[b]break[/]", body)]
-        # the toast shows the words as written; parsed as markup, "[/]" is a MarkupError
-        assert all(notification.markup is False for notification in app._notifications)
+        from coach.tui.dialogs.reminder import ReminderDialog
+
+        # the dialog shows the words as written; parsed as markup, "[/]" is a MarkupError
+        assert isinstance(app.screen, ReminderDialog)
+        assert (app.screen.title_text, app.screen.body_text) == ("[b]break[/]", body)
+        text = "\n".join(screen_lines(app))
+        assert "[b]break[/]" in text and "[link=https://example.com]here[/link]" in text

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.xdist_group("tui-snapshots")
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 WIDE = [*SIZES, pytest.param((200, 60), id="200x60")]
+ALL = [pytest.param((60, 18), id="60x18"), *WIDE]
 
 
 @pytest.fixture
@@ -60,7 +61,7 @@ def test_onboarding_areas(snap_compare, store, make_app, size):
     assert snap_compare(make_app(store), terminal_size=size, run_before=to_areas)
 
 
-@pytest.mark.parametrize("size", WIDE)
+@pytest.mark.parametrize("size", ALL)
 def test_home(snap_compare, demo_app, size):
     assert snap_compare(demo_app, terminal_size=size, run_before=settle)
 
@@ -100,7 +101,7 @@ def test_trends(snap_compare, demo_app, size):
     assert snap_compare(demo_app, terminal_size=size, run_before=open_trends)
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", ALL)
 def test_settings(snap_compare, store, make_app, size):
     store.save_profile(Profile())
 
@@ -121,3 +122,80 @@ def test_help(snap_compare, demo_app, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_quick_log(snap_compare, demo_app, size):
     assert snap_compare(demo_app, terminal_size=size, press=["l"], run_before=settle)
+
+
+def finished_session(store, clock):
+    """A session a person ended early after two steps, one skipped, rated before and after."""
+    from datetime import timedelta
+
+    from coach.store import Rating, SessionRecord
+
+    started = clock.wall() - timedelta(minutes=12)
+    steps = [{"muscle": muscle, "area": area, "side": side, "tool": "ball",
+              "technique": "sustained-pressure", "seconds": seconds, "completed": done,
+              "skipped": skipped}
+             for muscle, area, side, seconds, done, skipped in [
+                 ("upper-trapezius", "neck", "left", 110, True, False),
+                 ("upper-trapezius", "neck", "right", 110, True, False),
+                 ("levator-scapulae", "neck", "left", 4, False, True),
+                 ("infraspinatus", "shoulders", "left", 60, False, False),
+                 ("infraspinatus", "shoulders", "right", 0, False, False)]]
+    record = SessionRecord(id="s1", day=started.date(), started_at=started,
+                           finished_at=clock.wall(), planned_s=600, done_s=284, steps=steps,
+                           status="ended-early")
+    store.save_session(record)
+    store.add_rating(Rating("neck", 6, "before", started, session_id="s1"))
+    store.add_rating(Rating("neck", 4, "after", started + timedelta(minutes=4),
+                            session_id="s1"))
+    store.add_rating(Rating("shoulders", 5, "before", started + timedelta(minutes=4),
+                            session_id="s1", note="stiff after the meeting"))
+    return record
+
+
+async def open_summary(pilot) -> None:
+    from coach.tui.screens.summary import SummaryScreen
+
+    await settle(pilot)
+    pilot.app.push_screen(SummaryScreen("s1"))
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", ALL)
+def test_summary(snap_compare, store, clock, make_app, size):
+    store.save_profile(Profile())
+    finished_session(store, clock)
+    assert snap_compare(make_app(store), terminal_size=size, run_before=open_summary)
+
+
+def test_summary_without_colour(snap_compare, no_colour, store, clock, make_app):
+    store.save_profile(Profile())
+    finished_session(store, clock)
+    assert snap_compare(make_app(store), terminal_size=(80, 24), run_before=open_summary)
+
+
+def test_history_without_colour(snap_compare, no_colour, store, clock, make_app):
+    store.save_profile(Profile())
+    finished_session(store, clock)
+
+    async def open_history(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+
+    assert snap_compare(make_app(store), terminal_size=(80, 24), run_before=open_history)
+
+
+def test_settings_error_without_colour(snap_compare, no_colour, store, make_app):
+    store.save_profile(Profile())
+
+    async def wrong_hours(pilot) -> None:
+        from textual.widgets import Input
+
+        await settle(pilot)
+        await pilot.press("comma")
+        await settle(pilot)
+        pilot.app.screen.query_one("#reminder-hours", Input).value = "17:00-09:00"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    assert snap_compare(make_app(store), terminal_size=(80, 24), run_before=wrong_hours)

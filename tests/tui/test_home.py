@@ -2,46 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from textual.widgets import DataTable
 
-from coach.store import Rating, SessionRecord
-from coach.tui.screens.home import HomeScreen, find_resumable, streak_days
-from tests.helpers import sync
-
-from .conftest import TZ
+from coach.model import duration_text
+from coach.store import Rating
+from coach.tui.screens.home import HomeScreen
+from tests.helpers import screen_lines, sync
 
 pytestmark = pytest.mark.xdist_group("tui-app")
 
 
+@pytest.fixture
+def demo_store(store, catalog, clock):
+    from coach.demo import seed
+
+    seed(store, catalog, today=clock.wall().date(), tz=clock.start.tzinfo)
+    return store
 
 
-def record(day: date, status="finished", completed=(True, True), done_s=120, hour=12):
-    started = datetime(day.year, day.month, day.day, hour, tzinfo=TZ)
-    steps = [{"muscle": f"m{n}", "area": "neck", "side": "both", "tool": "ball",
-              "technique": "rolling", "seconds": 60, "completed": flag}
-             for n, flag in enumerate(completed)]
-    return SessionRecord(id=f"{day}-{hour}", day=day, started_at=started, finished_at=None,
-                         planned_s=120, done_s=done_s, steps=steps, status=status)
-
-
-def test_streak_counts_days_in_a_row_up_to_today_or_yesterday():
-    today = date(2026, 3, 4)
-    days = [today - timedelta(days=n) for n in (1, 2, 3, 5)]
-    assert streak_days([record(day) for day in days], today, TZ) == 3
-    assert streak_days([record(day) for day in [today, *days]], today, TZ) == 4
-    assert streak_days([record(today - timedelta(days=2))], today, TZ) == 0
-    assert streak_days([record(today, status="ended-early", done_s=0)], today, TZ) == 0
-
-
-def test_only_an_unfinished_session_with_steps_left_is_resumable():
-    today = date(2026, 3, 4)
-    stopped = record(today, status="ended-early", completed=(True, False), hour=9)
-    assert find_resumable([stopped]) is stopped
-    assert find_resumable([stopped, record(today, hour=12)]) is None
-    assert find_resumable([record(today, status="in-progress", completed=(True, True))]) is None
 
 
 @sync
@@ -71,12 +52,39 @@ async def test_today_lists_every_step_with_total_and_reason(profile_store, make_
         assert isinstance(screen, HomeScreen)
         table = screen.query_one(DataTable)
         routine = screen.routine
-        assert table.row_count == len(routine.steps) > 0
+        # one row per muscle, its sides together
+        assert table.row_count == len({step.muscle for step in routine.steps}) > 0
         assert [str(c.label) for c in table.columns.values()] == [
             "#", "Muscle", "Side", "Tool", "Time", "Why"]
         first = table.get_row_at(0)
-        assert first[1] == routine.steps[0].muscle_name and first[5] == routine.steps[0].reason
+        steps = [step for step in routine.steps if step.muscle == routine.steps[0].muscle]
+        assert first[1] == routine.steps[0].muscle_name
+        assert first[2] == " + ".join(step.side for step in steps)
+        assert first[4] == duration_text(sum(step.seconds for step in steps))
+        why = first[5].rstrip("…")
+        assert why and why.split()[0] in routine.steps[0].reason
         assert f"{routine.total_s // 60} min" in screen.query_one("#routine-panel").border_title
+
+
+@sync
+async def test_home_fits_every_column_and_shows_rows_at_every_size(demo_store, make_app):
+    # Seen in tmux: at 80x24 a long muscle name pushed the Time column off screen; at 60x18
+    # no routine row showed at all; the Why column was cut mid-word.
+    for size in [(60, 18), (80, 24), (120, 40), (200, 60)]:
+        app = make_app(demo_store)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await pilot.pause()
+            lines = screen_lines(app)
+            text = "\n".join(lines)
+            screen = app.screen
+            assert "Time" in text, size
+            for row in screen.rows:
+                assert duration_text(row["seconds"]) in text, (size, row["name"])
+            visible_rows = [line for line in lines if line.lstrip("│ ").startswith("1 ")]
+            assert visible_rows, size
+            table = screen.query_one(DataTable)
+            assert table.virtual_size.width <= table.size.width, size
 
 
 @sync

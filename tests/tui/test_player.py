@@ -6,14 +6,14 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from textual.app import App
-from textual.widgets import Digits
 
 from coach.model import Routine, Step, Stretch
 from coach.store import Rating, SessionRecord, Store
 from coach.tui.dialogs.rating import RatingDialog
 from coach.tui.screens.player import PlayerScreen
+from coach.tui.widgets.big_clock import BigClock
 from coach.tui.widgets.countdown import PhaseCountdown
-from tests.helpers import sync
+from tests.helpers import screen_lines, sync
 
 pytestmark = pytest.mark.xdist_group("tui-player")
 
@@ -99,7 +99,7 @@ def player(app: App) -> PlayerScreen:
 
 
 def shown_digits(app: App) -> str:
-    return player(app).query_one("#countdown-digits", Digits).value
+    return player(app).query_one("#countdown-digits", BigClock).value
 
 
 async def rate(pilot, value: int | None) -> None:
@@ -214,15 +214,17 @@ async def test_skip_and_back_move_by_step_and_ratings_come_at_area_edges(store):
         assert not isinstance(app.screen, RatingDialog)  # neck was rated already
         await pilot.press("n", "n")
         await pilot.pause()
-        # leaving the neck: "after" for the neck, then "before" for the forearm
-        await rate(pilot, 4)
+        # leaving the neck after 5 s and two skips: it was not worked, so no "after" for
+        # it; only the "before" for the forearm
         await rate(pilot, None)
         assert screen.session.step_index == 2
+        assert not isinstance(app.screen, RatingDialog)
         ratings = [(r.area, r.phase, r.rating) for r in store.ratings()]
-        assert ratings == [("neck", "before", 7), ("neck", "after", 4)]
+        assert ratings == [("neck", "before", 7)]
         [session] = store.sessions()
         assert session.steps[0]["seconds"] == 5
         assert [step["completed"] for step in session.steps] == [False, False, False]
+        assert [step["skipped"] for step in session.steps] == [True, True, False]
 
 
 @sync
@@ -329,7 +331,7 @@ def fixed_app(store: Store) -> PlayerApp:
     return PlayerApp(store, FakeClock())
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
+@pytest.mark.parametrize("size", [(60, 18), (80, 24), (120, 40), (200, 60)])
 def test_player_snapshot(snap_compare, tmp_path, size):
     app = fixed_app(Store(tmp_path))
 
@@ -342,6 +344,63 @@ def test_player_snapshot(snap_compare, tmp_path, size):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=into_the_first_press)
+
+
+# Seconds into the first step for each phase: find 0-10, press 10-40, release 40-50,
+# stretch 90-110 (after the second press and release).
+PHASE_AT = {"find": 3.0, "release": 44.0, "stretch": 95.0, "paused": 20.0}
+
+
+@pytest.mark.parametrize("phase", list(PHASE_AT))
+def test_player_phase_snapshot(snap_compare, tmp_path, phase):
+    app = fixed_app(Store(tmp_path))
+
+    async def into_the_phase(pilot) -> None:
+        await rate(pilot, 6)
+        app.fake_clock.step(PHASE_AT[phase])
+        player(app).tick()
+        app.fake_clock.step(1)
+        player(app).tick()
+        if phase == "paused":
+            await pilot.press("space")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=into_the_phase)
+
+
+def test_player_snapshot_without_colour(snap_compare, tmp_path, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = fixed_app(Store(tmp_path))
+
+    async def into_the_first_press(pilot) -> None:
+        await rate(pilot, 6)
+        app.fake_clock.step(18.4)
+        player(app).tick()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=into_the_first_press)
+
+
+@sync
+async def test_the_player_keeps_countdown_and_phase_on_screen_at_every_size(store):
+    for width, height in [(60, 18), (80, 24), (120, 40), (200, 60)]:
+        app = PlayerApp(store, FakeClock())
+        async with app.run_test(size=(width, height)) as pilot:
+            await rate(pilot, None)
+            for seconds in (3.0, 15.0, 45.0, 95.0):  # find, press, release, stretch
+                app.fake_clock.step(seconds - (app.fake_clock.now - app.fake_clock.start))
+                player(app).tick()
+                await pilot.pause()
+                text = "\n".join(screen_lines(app))
+                heading = str(player(app).query_one("#countdown-phase").render())
+                assert heading.split(" · ")[0] in text, (width, height, seconds)
+                assert "Next up:" in text, (width, height, seconds)
+                clock = player(app).query_one("#countdown-digits")
+                assert clock.region.height >= 1 and clock.region.bottom <= height - 1
+                if height >= 24:  # big digits, not one line of text
+                    assert clock.region.height >= 3 and "█" in text, (width, height, seconds)
+                assert text.count("Find it:") <= 1
+        store = Store(store.directory.parent / f"s{width}")
 
 
 @sync

@@ -43,7 +43,7 @@ async def test_changes_are_saved_to_the_store(profile_store, make_app):
 
 @pytest.mark.parametrize(("field", "value", "words"), [
     ("reminder-break_interval_min", "2", "between 5 and 240"),
-    ("reminder-hours", "17:00-09:00", "end before they start"),
+    ("reminder-hours", "17:00-09:00", "the end comes before the start"),
     ("reminder-routine_times", "25:00", "not a time of day"),
     ("reminder-working_days", "mon,funday", "unknown weekday"),
     ("minutes", "61", "between 3 and 60"),
@@ -61,6 +61,12 @@ async def test_invalid_values_change_nothing_and_say_why(profile_store, make_app
         assert app.screen is screen
         message = str(screen.query_one("#settings-message", Static).render())
         assert message.startswith("Not saved:") and words in message
+        # next to the field, on screen, with the field focused (seen: 60 lines below)
+        slot = screen.query_one(f"#error-{field}", Static)
+        assert words in str(slot.render()) and slot.display
+        assert screen.focused is screen.query_one(f"#{field}")
+        await pilot.pause()
+        assert app.screen.region.contains_region(slot.region), slot.region
     assert (profile_store.load_profile(), profile_store.load_settings()) == before
 
 
@@ -92,3 +98,31 @@ async def test_voice_settings_are_saved_under_app_and_refused_when_out_of_range(
     saved = profile_store.load_settings()["app"]
     assert VoiceSettings.from_app(saved) == VoiceSettings(False, "espeak-ng", 130, 70, True)
     assert saved["bell"] is True  # the other app settings stay
+
+
+@sync
+async def test_esc_asks_before_dropping_edits(profile_store, make_app):
+    from coach.tui.dialogs.confirm import ConfirmDialog
+
+    app = make_app(profile_store)
+    before = profile_store.load_profile()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settings(app, pilot)
+        await pilot.press("escape")  # nothing changed: straight back
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        screen = await open_settings(app, pilot)
+        screen.query_one("#minutes", Input).value = "20"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")  # keep editing
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.query_one("#minutes", Input).value == "20"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    assert profile_store.load_profile() == before

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import os
+import pty
+import select
+import signal
 import subprocess
 import sys
+import time as clock
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from coach.catalog import load_catalog
 from coach.demo import DEMO_WEEKS, seed
@@ -73,3 +79,63 @@ def test_coach_demo_never_touches_the_real_data_dir(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "painted" in result.stderr
     assert snapshot_dir(home) == before
+
+
+def test_stale_demo_folders_are_removed_at_the_next_demo_start(tmp_path):
+    from coach.demo import OWNER_FILE, make_demo_home, remove_stale_demo_homes
+
+    dead = make_demo_home(tmp_path)
+    (dead / OWNER_FILE).unlink()
+    (dead / OWNER_FILE).write_text("999999")
+    running = make_demo_home(tmp_path)
+    (running / OWNER_FILE).unlink()
+    (running / OWNER_FILE).write_text("4242")
+    other = tmp_path / "not-a-demo"
+    other.mkdir()
+    (tmp_path / "coach-demo-link").symlink_to(other)
+    assert oct((dead / OWNER_FILE).stat().st_mode & 0o777) != "0o0"
+    removed = remove_stale_demo_homes(tmp_path, alive=lambda pid: pid == 4242)
+    assert removed == 1
+    assert not dead.exists() and running.exists() and other.exists()
+    assert (tmp_path / "coach-demo-link").is_symlink()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_demo_ended_by_a_signal_removes_its_folder(tmp_path, signum):
+    # Seen: closing the terminal left /tmp/coach-demo-* behind.
+    leader, follower = pty.openpty()
+    env = {**os.environ, "TMPDIR": str(tmp_path), "TERM": "xterm-256color",
+           "COACH_HOME": str(tmp_path / "real-home")}
+    env.pop("COACH_EXIT_ON_PAINT", None)
+    process = subprocess.Popen([sys.executable, "-m", "coach", "--demo"], stdin=follower,
+                               stdout=follower, stderr=follower, env=env, start_new_session=True)
+    os.close(follower)
+    try:
+        folders = []
+        for _ in range(600):  # the demo seeds its store, then the app paints
+            folders = [path for path in tmp_path.glob("coach-demo-*")
+                       if (path / "sessions").is_dir()]
+            if folders:
+                break
+            _drain(leader)
+            clock.sleep(0.1)
+        assert folders, "the demo never made its folder"
+        clock.sleep(1.0)
+        _drain(leader)
+        process.send_signal(signum)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(leader)
+    assert list(tmp_path.glob("coach-demo-*")) == []
+
+
+def _drain(descriptor: int) -> None:
+    """Read what the app drew, so it never blocks on a full terminal."""
+    while select.select([descriptor], [], [], 0)[0]:
+        try:
+            if not os.read(descriptor, 65536):
+                return
+        except OSError:
+            return

@@ -72,12 +72,12 @@ def test_days(text, expected):
     (lambda: parse_days("fri-mon"), "runs backwards"),
     (lambda: parse_clock("25:00"), "'25:00' is not a time of day"),
     (lambda: parse_clock("9.30"), "HH:MM"),
-    (lambda: parse_span("17:00-09:00", "the working hours"), "end before they start"),
+    (lambda: parse_span("17:00-09:00", "the working hours"), "the end comes before the start"),
     (lambda: parse_span("09:00", "the working hours"), "two times"),
     (lambda: parse_interval(2), "between 5 and 240 minutes, not 2"),
     (lambda: parse_interval(500), "between 5 and 240 minutes, not 500"),
     (lambda: parse_interval("ten"), "not a whole number"),
-    (lambda: parse_quiet("tue 13:00-12:00"), "end before they start"),
+    (lambda: parse_quiet("tue 13:00-12:00"), "the end comes before the start"),
 ])
 def test_bad_values_are_one_plain_sentence(call, words):
     with pytest.raises(UsageError) as caught:

@@ -164,7 +164,7 @@ def test_a_session_finished_just_before_a_break_resets_the_break_timer():
     planner = Planner(ReminderSettings(), LONDON, start)
 
     def session_done(now):
-        planner.session_finished(at(MONDAY, "09:58"), planned_s=120)
+        planner.session_finished(at(MONDAY, "09:58"), done_s=120)
 
     sent = drive(planner, start, at(MONDAY, "10:40"), {at(MONDAY, "09:58"): session_done})
     assert local_times(sent) == [("break", "09:30"), ("break", "10:28")]
@@ -173,13 +173,13 @@ def test_a_session_finished_just_before_a_break_resets_the_break_timer():
 def test_a_routine_session_done_today_skips_the_routine_reminder():
     start = at(MONDAY, "08:00")
     planner = Planner(ReminderSettings(breaks=False), LONDON, start)
-    planner.session_finished(at(MONDAY, "08:20"), planned_s=600)
+    planner.session_finished(at(MONDAY, "08:20"), done_s=600)
     decision = planner.due(at(MONDAY, "12:30"))
     assert decision.send is None
     assert [reason for _, reason in decision.skipped] == ["the routine is already done today"]
     # a micro-routine (2 minutes) is a break, not the day's routine
     planner = Planner(ReminderSettings(breaks=False), LONDON, start)
-    planner.session_finished(at(MONDAY, "08:20"), planned_s=120)
+    planner.session_finished(at(MONDAY, "08:20"), done_s=120)
     assert planner.due(at(MONDAY, "12:30")).send.kind == ROUTINE
 
 

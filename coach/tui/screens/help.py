@@ -16,14 +16,17 @@ HELP_TEXT = """\
 [b]Today[/b]
   s, Enter  start today's routine     m  "I only have N minutes"
   r  resume today's unfinished session
-  t  trends        ,  settings        q  quit
+  t  trends   h  history   ,  settings   q  quit
   b  library: every muscle with its body map; search where it hurts
 
+[b]History[/b]
+  e  edit the chosen rating   d  delete it (a note of it is kept)
+
 [b]During a session[/b]
-  space  pause / resume    n  skip step    b  back a step
+  space  pause / go on     n  skip step    b  back a step
   +  15 more seconds       q  end (what you did is kept)
   p  body map on/off (shown by itself on a wide terminal)
-  m  sounds / bell on, off  v  spoken cues on, off
+  m  sounds / bell on, off  f  flash on/off   v  spoken cues on, off
   No voice? Install a speech service:
     apt install speech-dispatcher espeak-ng
 

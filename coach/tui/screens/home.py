@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta
 from functools import partial
 
 from rich.text import Text
@@ -14,26 +14,81 @@ from textual.widgets import DataTable, Footer, Static
 
 from coach.errors import CoachError
 from coach.model import Routine, duration_text
+from coach.sessions import find_resumable, resume_summary, routine_for_resume, streak_days
+from coach.tui.fit import fit_words, plural
 from coach.tui.widgets.title_bar import TitleBar
 
 WIDE_ENOUGH_FOR_REASONS = 110  # columns; narrower terminals show the reason under the table
+COLUMNS = (("n", "#"), ("muscle", "Muscle"), ("side", "Side"), ("tool", "Tool"),
+           ("time", "Time"), ("why", "Why"))
+TINY_ROWS = 20  # below this the status panels shrink so routine rows stay visible
+WIDE_ENOUGH_FOR_SIDE_WORDS = 100  # narrower: "L + R" instead of "left + right"
+CELL_PADDING = 2  # a DataTable cell has one space either side
+PAIN_NAME_WIDE = 30  # area names in the pain panel on wide terminals: whole, not shortened
+
+
+def muscle_rows(routine: Routine) -> list[dict]:
+    """One row per muscle (both sides together), in the routine's order."""
+    rows: dict[str, dict] = {}
+    for step in routine.steps:
+        row = rows.get(step.muscle)
+        if row is None:
+            why = step.reason
+            prefix = f"{step.muscle_name.lower()}: "
+            if why.lower().startswith(prefix):  # the table already names the muscle
+                why = why[len(prefix):]
+            rows[step.muscle] = {"muscle": step.muscle, "name": step.muscle_name,
+                                 "sides": [], "tool": step.tool, "seconds": 0, "why": why}
+            row = rows[step.muscle]
+        if step.side not in row["sides"]:
+            row["sides"].append(step.side)
+        row["seconds"] += step.seconds
+    return list(rows.values())
+
+
+def sides_text(sides: list[str], short: bool) -> str:
+    if not short:
+        return " + ".join(sides)
+    return " + ".join(side if side == "both" else side[0].upper() for side in sides)
+
+
+def column_widths(width: int, *, muscle: int, tool: int, wide: bool,
+                  wide_sides: bool = True) -> dict[str, int]:
+    """Column widths that add up to at most `width`: the muscle and tool names give way
+    (shortened by whole words) before the time is ever pushed off screen."""
+    fixed = {"n": 2, "side": len("left + right") if wide_sides else len("L + R"), "time": 5}
+    widths = {**fixed, "muscle": min(muscle, 26), "tool": min(tool, 24)}
+    columns = len(widths) + (1 if wide else 0)
+    free = width - CELL_PADDING * columns - sum(fixed.values())
+    if wide:
+        widths["why"] = max(20, free - widths["muscle"] - widths["tool"])
+        free -= widths["why"]
+    # the tool gives way first (its first word says enough), then the muscle
+    while widths["muscle"] + widths["tool"] > free and widths["tool"] > 10:
+        widths["tool"] -= 1
+    while widths["muscle"] + widths["tool"] > free and widths["muscle"] > 12:
+        widths["muscle"] -= 1
+    return widths
 
 
 class HomeScreen(Screen):
     BINDINGS = [
         Binding("s", "start_routine", "Start"),
-        Binding("m", "short_routine", "Only N min"),
+        Binding("m", "short_routine", "N min"),
         Binding("r", "resume_session", "Resume"),
         Binding("t", "app.open('trends')", "Trends"),
-        Binding("b", "app.open('library')", "Library"),
+        # Off the footer to keep it whole at 80 columns; help (?) and the palette list both.
+        Binding("b", "app.open('library')", "Library", show=False),
+        Binding("h", "app.open('history')", "History"),
         Binding("comma", "app.open('settings')", "Settings", key_display=","),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "app.quit", "Quit", show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.routine: Routine | None = None
         self.resumable = None  # today's interrupted SessionRecord, if any
+        self.rows: list[dict] = []  # one per muscle, as the table shows them
         self._shown = False
 
     def compose(self) -> ComposeResult:
@@ -47,14 +102,20 @@ class HomeScreen(Screen):
                 yield Static("Loading...", id="pain-panel", classes="panel")
                 yield Static("Loading...", id="streak-panel", classes="panel")
             yield Static(id="reminder-line")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p still works (see ?)
 
     def on_mount(self) -> None:
+        self.set_class(self.app.size.height < TINY_ROWS, "-tiny")
         self.query_one("#pain-panel").border_title = "Resting pain this week"
         self.query_one("#streak-panel").border_title = "Streak"
         self.reload()
         self.show_reminders()
         self.call_after_refresh(self.app.home_painted)
+
+    def on_resize(self) -> None:
+        self.set_class(self.app.size.height < TINY_ROWS, "-tiny")
+        if self.routine is not None:  # the columns are fitted to the width
+            self._show_routine(self.routine)
 
     def on_screen_resume(self) -> None:
         if self._shown:  # back from a session, settings or trends: something may have changed
@@ -81,30 +142,36 @@ class HomeScreen(Screen):
     def _show_routine(self, routine: Routine) -> None:
         app = self.app
         table = self.query_one(DataTable)
-        table.clear()
-        if not table.columns:
-            table.add_column("#", key="n")
-            table.add_column("Muscle", key="muscle")
-            table.add_column("Side", key="side")
-            table.add_column("Tool", key="tool")
-            table.add_column("Time", key="time")
-            if self.app.size.width >= WIDE_ENOUGH_FOR_REASONS:
-                table.add_column("Why", key="why")
-        wide = "why" in table.columns
-        for number, step in enumerate(routine.steps, start=1):
-            tool = app.catalog.tools.get(step.tool)
-            row = [str(number), step.muscle_name, step.side, tool.label if tool else step.tool,
-                   duration_text(step.seconds)]
-            if wide:
-                row.append(step.reason)
-            table.add_row(*row, key=str(number))
+        table.clear(columns=True)
+        self.rows = muscle_rows(routine)
+        tools = {}
+        for row in self.rows:
+            tool = app.catalog.tools.get(row["tool"])
+            tools[row["tool"]] = tool.label if tool else row["tool"]
+        short_sides = app.size.width < WIDE_ENOUGH_FOR_SIDE_WORDS
+        widths = column_widths(
+            app.size.width - 6,  # borders, padding and the scrollbar
+            muscle=max((len(row["name"]) for row in self.rows), default=6),
+            tool=max((len(label) for label in tools.values()), default=4),
+            wide=app.size.width >= WIDE_ENOUGH_FOR_REASONS, wide_sides=not short_sides)
+        for key, label in COLUMNS:
+            if key in widths:
+                table.add_column(label, key=key, width=widths[key])
+        for number, row in enumerate(self.rows, start=1):
+            cells = [str(number), fit_words(row["name"], widths["muscle"]),
+                     sides_text(row["sides"], short_sides),
+                     fit_words(tools[row["tool"]], widths["tool"]), duration_text(row["seconds"])]
+            if "why" in widths:
+                cells.append(fit_words(row["why"], widths["why"]))
+            table.add_row(*cells, key=str(number))
         panel = self.query_one("#routine-panel")
         panel.border_title = (
             f"Today, {routine.day:%a %d %b} · {len(routine.steps)} steps · "
             f"{_minutes(routine.total_s)}"
         )
         if app.minutes_today:
-            panel.border_subtitle = f"shortened to {app.minutes_today} min · m to change"
+            panel.border_subtitle = (f"you asked for {app.minutes_today} min; today's steps "
+                                     f"take {_minutes(routine.total_s)} · m to change")
         else:
             panel.border_subtitle = "s or Enter to start"
         if not routine.steps:
@@ -114,10 +181,10 @@ class HomeScreen(Screen):
             self._show_why(0)
 
     def _show_why(self, index: int) -> None:
-        if self.routine is None or not self.routine.steps:
+        if self.routine is None or not self.routine.steps or not self.rows:
             return
-        step = self.routine.steps[min(index, len(self.routine.steps) - 1)]
-        text = f"Why: {step.reason}"
+        row = self.rows[min(index, len(self.rows) - 1)]
+        text = f"Why {row['name'].lower()}: {row['why']}"
         if self.routine.notes and index == 0:
             text += "\n" + " ".join(self.routine.notes)
         self.query_one("#step-why", Static).update(text)
@@ -128,11 +195,12 @@ class HomeScreen(Screen):
         if record is None:
             line.add_class("-hidden")
             return
-        done = sum(1 for step in record.steps if step.get("completed"))
+        counts = resume_summary(record)
         started = record.started_at.astimezone(self.app.tz)
+        skipped = f", {counts['skipped']} skipped" if counts["skipped"] else ""
         line.update(
-            f"Unfinished session from {started:%H:%M}: {done} of {len(record.steps)} steps done."
-            " Press r to resume."
+            f"Unfinished session from {started:%H:%M}: {counts['done']} of {counts['total']} "
+            f"steps done{skipped}. Press r to go on at step {counts['next']}."
         )
         line.remove_class("-hidden")
 
@@ -164,11 +232,12 @@ class HomeScreen(Screen):
         app = self.app
         this_week = report["weeks"][-1] if report.get("weeks") else {}
         self.query_one("#pain-panel", Static).update(
-            pain_lines(this_week.get("areas", {}), app.profile().areas, app.area_label))
+            pain_lines(this_week.get("areas", {}), app.profile().areas, app.area_label,
+                       width=PAIN_NAME_WIDE if app.size.width >= 120 else 20))
         minutes = this_week.get("minutes", 0) or 0
         self.query_one("#streak-panel", Static).update(
-            f"{days} day{'s' if days != 1 else ''} in a row\n"
-            f"This week: {this_week.get('sessions', 0)} sessions, {round(minutes)} min"
+            f"{plural(days, 'day')} in a row\n"
+            f"This week: {plural(this_week.get('sessions', 0), 'session')}, {round(minutes)} min"
         )
 
     def show_reminders(self) -> None:
@@ -215,9 +284,13 @@ class HomeScreen(Screen):
         routine = routine_for_resume(record, candidates)
         if routine is None:
             self.notify("Today's routine changed since that session (library or profile): "
-                        "starting today's routine fresh instead.", timeout=8)
+                        "starting today's new plan from step 1 instead.", timeout=8)
             self.app.start_session(candidates[0])
             return
+        counts = resume_summary(record)
+        started = record.started_at.astimezone(self.app.tz)
+        self.notify(f"Same plan as at {started:%H:%M}: going on at step {counts['next']} of "
+                    f"{counts['total']}.", timeout=6)
         self.app.start_session(routine, resume=record)
 
     def check_action(self, action: str, parameters) -> bool | None:
@@ -226,66 +299,22 @@ class HomeScreen(Screen):
         return True
 
 
-def find_resumable(sessions_today: list):
-    """Today's newest session that stopped with steps still to do (quit, crash or power cut)."""
-    for record in sorted(sessions_today, key=lambda record: record.started_at, reverse=True):
-        if record.status == "finished":
-            return None  # a finished session after the interrupted one: nothing to resume
-        if any(not step.get("completed") for step in record.steps):
-            return record
-    return None
-
-
-def routine_for_resume(record, candidates: list[Routine]) -> Routine | None:
-    """The routine an interrupted session was running, with its steps in the recorded order.
-
-    The builder is deterministic, but ratings and steps done during the session change
-    today's history, so a rebuild may differ: try each candidate build and keep the first
-    that has every recorded (muscle, side); None if none does.
-    """
-    wanted = [(step.get("muscle"), step.get("side")) for step in record.steps]
-    for routine in candidates:
-        by_key = {(step.muscle, step.side): step for step in routine.steps}
-        if all(key in by_key for key in wanted):
-            return Routine(day=routine.day, minutes=routine.minutes,
-                           steps=tuple(by_key[key] for key in wanted), notes=routine.notes)
-    return None
-
-
-def streak_days(sessions: list, today: date, tz: tzinfo) -> int:
-    """Days in a row, ending today (or yesterday if nothing yet today), with some session work."""
-    worked = {
-        record.started_at.astimezone(tz).date()
-        for record in sessions
-        if record.done_s > 0 or record.status == "finished"
-    }
-    day = today if today in worked else today - timedelta(days=1)
-    count = 0
-    while day in worked:
-        count += 1
-        day -= timedelta(days=1)
-    return count
-
-
-def pain_lines(areas: dict, profile_areas, label) -> str:
-    """One line per area: this week's resting mean and the flag in words (no colour needed)."""
+def pain_lines(areas: dict, profile_areas, label, width: int = 20) -> str:
+    """One line per area: this week's resting mean and the flag in words (no colour needed).
+    Names longer than `width` are shortened by whole words."""
     shown = list(profile_areas) + [area for area in areas if area not in profile_areas]
     lines = []
     for area in shown:
-        name = _fit(label(area), 20)
+        name = f"{fit_words(label(area), width):<{width}}"
         stats = areas.get(area)
         if not stats or not stats.get("n"):
-            lines.append(f"{name:<20}    -  not rated yet")
+            lines.append(f"{name}    -  not rated yet")
             continue
         flag = stats.get("flag") or ""
         words = {"improving": "↓ improving", "worsening": "↑ worsening",
                  "stable": "= stable", "too few": "· too few to compare"}.get(flag, flag)
-        lines.append(f"{name:<20} {stats['mean']:>4.1f}  {words}")
+        lines.append(f"{name} {stats['mean']:>4.1f}  {words}")
     return "\n".join(lines) if lines else "No areas chosen yet."
-
-
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _minutes(seconds: int) -> str:

@@ -23,6 +23,7 @@ from textual.widgets import Footer, Static
 from coach.cues import CuePrompter
 from coach.errors import CoachError
 from coach.model import Routine
+from coach.sessions import area_worked, resume_step
 from coach.sounds import sound_for
 from coach.timeline import ADD_SECONDS, SessionClock, Timeline, side_text, tool_text
 from coach.tui.dialogs.rating import RatingDialog
@@ -34,6 +35,8 @@ REDRAW_S = 0.1  # how often the screen repaints; it never counts time
 FLASH_S = 0.6  # how long the visible flash lasts after a phase change
 SCALE = "0 = no pain, 10 = worst imaginable"
 MAP_MIN_WIDTH = 100  # the body map shows beside the countdown from this width; `p` toggles
+SHORT_ROWS = 22  # below this many rows the instructions shrink so the countdown stays
+FIND_CUE = "Feel for the tender spot described above."
 
 
 def _label(identifier: str) -> str:
@@ -48,33 +51,48 @@ class PlayerScreen(Screen):
     }
     PlayerScreen #player-body {
         height: 1fr;
-        overflow-y: auto;
-        align-vertical: middle;
+        overflow: hidden hidden;
     }
-    PlayerScreen #player-where {
+    PlayerScreen #player-where, PlayerScreen #player-steps {
         color: $text-muted;
+        height: 1;
     }
     PlayerScreen #player-muscle {
         text-style: bold;
         color: $text;
+        height: auto;
+        max-height: 2;
+    }
+    PlayerScreen #player-setup {
+        height: auto;
+        max-height: 2;
     }
     PlayerScreen #player-find, PlayerScreen #player-how {
         height: auto;
-        max-height: 4;
+        max-height: 6;
     }
+    /* Where never to press is never cut short while the terminal has room for it. */
     PlayerScreen #player-careful {
         height: auto;
-        max-height: 3;
         color: $text-warning;
         text-style: bold;
     }
     PlayerScreen #player-next {
-        margin: 1 0 0 0;
+        height: 1;
         text-style: italic;
     }
     PlayerScreen #player-progress {
         height: auto;
-        margin: 1 0 0 0;
+    }
+    /* Short terminals: the countdown and the phase come first, the long texts give way. */
+    PlayerScreen.-cramped #player-find, PlayerScreen.-cramped #player-how {
+        max-height: 2;
+    }
+    PlayerScreen.-cramped #player-careful {
+        max-height: 4;
+    }
+    PlayerScreen.-cramped #player-steps, PlayerScreen.-cramped #player-step-progress {
+        display: none;
     }
     PlayerScreen #player-main {
         height: 1fr;
@@ -92,7 +110,9 @@ class PlayerScreen(Screen):
     """
 
     BINDINGS = [
-        Binding("space", "toggle_pause", "Pause"),
+        # One key, two words: the footer says what space will do now.
+        Binding("space", "pause", "Pause"),
+        Binding("space", "go_on", "Go on"),
         Binding("n", "skip_step", "Skip"),
         Binding("b", "back_step", "Back"),
         Binding("plus,equals_sign", "add_time", f"{ADD_SECONDS} s", key_display="+"),
@@ -146,12 +166,14 @@ class PlayerScreen(Screen):
         # What earlier runs of this session did (resume), per routine step.
         self.earlier_s = [0.0] * len(steps)
         self.earlier_done = [False] * len(steps)
+        self.earlier_skipped = [False] * len(steps)
         self.asked: set[tuple[str, str]] = set()  # (phase, area) ratings asked in this session
         if resume is not None:
             self.record = resume
             self._take_over(resume)
-            start_step = next((i for i, done in enumerate(self.earlier_done) if not done),
-                              len(steps))
+            start_step = resume_step([
+                {"completed": done, "skipped": skipped}
+                for done, skipped in zip(self.earlier_done, self.earlier_skipped, strict=True)])
         else:
             from coach.store import SessionRecord
 
@@ -180,6 +202,7 @@ class PlayerScreen(Screen):
     def _compose_body(self) -> ComposeResult:
         with Vertical(id="player-body"):
             yield Static("", id="player-where", markup=False)
+            yield Static("", id="player-steps", markup=False)
             yield Static("", id="player-muscle", markup=False)
             yield Static("", id="player-setup", markup=False)
             yield Static("", id="player-find", markup=False)
@@ -192,6 +215,7 @@ class PlayerScreen(Screen):
             yield Static("", id="player-next", markup=False)
 
     def on_mount(self) -> None:
+        self.set_class(self.size.height < SHORT_ROWS, "-cramped")
         if not self.routine.steps:  # nothing to do: leave no empty session behind
             self._ended = True
             self.notify("Today's routine has no steps.", severity="warning")
@@ -266,8 +290,9 @@ class PlayerScreen(Screen):
                      f" · {_label(step.technique)}")
             set_text(self.query_one("#player-muscle", Static),
                      f"{step.muscle_name} · {side_text(step.side)}")
+            set_text(self.query_one("#player-steps", Static), self._steps_line(index))
             set_text(self.query_one("#player-setup", Static),
-                     f"Tool: {tool_text(step)} · Position: {step.position}")
+                     f"Tool: {self._tools_label(step)} · Position: {step.position}")
             set_text(self.query_one("#player-find", Static), f"Find it: {step.find}")
             set_text(self.query_one("#player-how", Static), f"How: {step.how}")
             # Where never to press is part of the step, not small print.
@@ -282,7 +307,8 @@ class PlayerScreen(Screen):
             heading = phase.label
             if phase.reps > 1:
                 heading += f" · {phase.rep} of {phase.reps}"
-            cue = phase.cue
+            # The step's "Find it:" text is on screen already; the phase cue would repeat it.
+            cue = FIND_CUE if phase.kind == "find" else phase.cue
             if session.waiting:
                 heading += " · starts after the rating"
             countdown.show(heading, session.remaining(now), cue, paused=session.paused)
@@ -305,6 +331,20 @@ class PlayerScreen(Screen):
             self.prompter.interrupted(self.session, now)  # paused: silence
         self._cue(now)
         self.redraw(now)
+        self.refresh_bindings()
+
+    def action_pause(self) -> None:
+        self.action_toggle_pause()
+
+    def action_go_on(self) -> None:
+        self.action_toggle_pause()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "pause":
+            return not self.session.paused
+        if action == "go_on":
+            return self.session.paused
+        return True
 
     def action_add_time(self) -> None:
         if self._busy():
@@ -334,6 +374,7 @@ class PlayerScreen(Screen):
         self.set_class(self._map_shown(), "-map")
 
     def on_resize(self, _event) -> None:
+        self.set_class(self.size.height < SHORT_ROWS, "-cramped")
         self._place_map()
 
     def _show_map(self, step) -> None:
@@ -440,7 +481,7 @@ class PlayerScreen(Screen):
         if boundary > 0:
             area = steps[boundary - 1].area
             if (self.area_last[area] == boundary - 1 and ("after", area) not in self.asked
-                    and self._area_seconds(area) >= 1):
+                    and self._area_worked(area)):
                 due.append(("after", area))
         if boundary < len(steps):
             area = steps[boundary].area
@@ -465,7 +506,7 @@ class PlayerScreen(Screen):
         self.prompter.rating(self._area_label(area))
         self.app.push_screen(
             RatingDialog(f"{self._area_label(area)}: how much does it hurt right now?",
-                         f"{when} · {SCALE} · Esc to skip"),
+                         f"{when} · {SCALE}"),
             callback=partial(self._rated, phase, area))
 
     def _rated(self, phase: str, area: str, value: int | None) -> None:
@@ -484,11 +525,13 @@ class PlayerScreen(Screen):
                             timeout=10)
         self._at_boundary()
 
-    def _area_seconds(self, area: str) -> float:
-        now = self.clock()
-        seconds = self._step_seconds(now)
-        return sum(seconds[index] for index, step in enumerate(self.routine.steps)
-                   if step.area == area)
+    def _area_worked(self, area: str) -> bool:
+        """Ask "after" only for an area actually worked on (coach.sessions decides)."""
+        seconds = self._step_seconds(self.clock())
+        done = self._done_flags()
+        indices = [index for index, step in enumerate(self.routine.steps) if step.area == area]
+        return area_worked([seconds[index] for index in indices],
+                           [done[index] for index in indices])
 
     def _step_seconds(self, now: float) -> list[float]:
         seconds = [earlier + spent for earlier, spent in
@@ -502,10 +545,12 @@ class PlayerScreen(Screen):
         now = self.clock()
         seconds = self._step_seconds(now)
         record = self.record
+        skipped = self._skipped_flags(self.session.step_index)
         record.steps = [
             {"muscle": step.muscle, "area": step.area, "side": step.side, "tool": step.tool,
              "technique": step.technique, "seconds": round(seconds[index]),
-             "completed": self.earlier_done[index] or self.session.completed[index]}
+             "completed": self.earlier_done[index] or self.session.completed[index],
+             "skipped": skipped[index]}
             for index, step in enumerate(self.routine.steps)
         ]
         record.done_s = round(sum(seconds))
@@ -528,11 +573,7 @@ class PlayerScreen(Screen):
         else:
             self._hush()
         self._save(status)
-        self._ended = True
-        minutes = self.record.done_s // 60
-        seconds = self.record.done_s % 60
-        done = "Session done" if status == "finished" else "Session ended"
-        self.notify(f"{done}: {minutes} min {seconds:02d} s saved.", timeout=5)
+        self._ended = True  # the app shows the summary screen next
         self.app.post_message(self.Finished(self.record.id, status))
         self.dismiss(self.record.id)
 
@@ -575,12 +616,53 @@ class PlayerScreen(Screen):
             if saved is not None:
                 self.earlier_s[index] = float(saved.get("seconds") or 0)
                 self.earlier_done[index] = bool(saved.get("completed"))
+                self.earlier_skipped[index] = bool(saved.get("skipped"))
         try:
             given = self.store.ratings(since=record.started_at)
         except CoachError:
             given = []
         self.asked |= {(rating.phase, rating.area) for rating in given
                        if rating.session_id == record.id}
+
+    def _steps_line(self, current: int) -> str:
+        """One mark per step: done, skipped, the current one, still to come."""
+        marks = []
+        done = self._done_flags()
+        skipped = self._skipped_flags(current)
+        for index in range(len(self.routine.steps)):
+            if index == current and not self.session.finished:
+                marks.append("▶")
+            elif done[index]:
+                marks.append("✓")
+            elif skipped[index]:
+                marks.append("✗")
+            else:
+                marks.append("·")
+        count_done = sum(done)
+        count_skipped = sum(1 for index, flag in enumerate(skipped) if flag and not done[index])
+        return (f"Steps {' '.join(marks)}   {count_done} done"
+                + (f", {count_skipped} skipped" if count_skipped else ""))
+
+    def _done_flags(self) -> list[bool]:
+        return [earlier or now for earlier, now in
+                zip(self.earlier_done, self.session.completed, strict=True)]
+
+    def _skipped_flags(self, current: int) -> list[bool]:
+        """Steps left behind without being done: skipped now, or skipped before a resume."""
+        done = self._done_flags()
+        return [not done[index] and (index < current or self.earlier_skipped[index])
+                for index in range(len(self.routine.steps))]
+
+    def _tools_label(self, step) -> str:
+        catalog = getattr(self.app, "catalog", None)
+        tools = step.tools or (step.tool,)
+        if catalog is None:
+            return tool_text(step)
+        labels = []
+        for tool in tools:
+            known = catalog.tools.get(tool)
+            labels.append(known.label if known else tool)
+        return " + ".join(labels)
 
     def _area_label(self, area: str) -> str:
         labeller = getattr(self.app, "area_label", None)

@@ -88,6 +88,22 @@ def save_routine_times(store, times_text: str) -> str:
     return ""
 
 
+class FieldError(UsageError):
+    """A wrong value, with the id of the field it belongs to (shown next to that field)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _for_field(field: str, check):
+    """Run check(); a UsageError or ValueError it raises names `field`."""
+    try:
+        return check()
+    except (UsageError, ValueError) as error:
+        raise FieldError(field, str(error)) from None
+
+
 class SettingsScreen(Screen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save"),
@@ -107,6 +123,7 @@ class SettingsScreen(Screen):
             yield from self._choices("tools", "Tools you have", catalog.tools, profile.tools)
             yield Static("Minutes a day (3-60)", classes="field-label")
             yield Input(str(profile.minutes), id="minutes", type="integer")
+            yield _error_slot("minutes")
             yield Static("Only exercises seated at the desk", classes="field-label")
             yield Switch(profile.desk_only, id="desk-only")
             yield from self._choices("cautions", "Safety answers (tick what applies to you)",
@@ -130,6 +147,7 @@ class SettingsScreen(Screen):
                 if key in reminders:
                     yield Static(f"{label}  [dim]{hint}[/dim]", classes="field-label")
                     yield Input(field_text(key, reminders[key]), id=f"reminder-{key}")
+                    yield _error_slot(f"reminder-{key}")
             yield Static("", id="settings-message")
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save", variant="primary")
@@ -151,8 +169,10 @@ class SettingsScreen(Screen):
                      allow_blank=False, id="voice-backend")
         yield Static("Speaking rate  [dim]percent, 50 to 200[/dim]", classes="field-label")
         yield Input(str(voice.rate), id="voice-rate", type="integer")
+        yield _error_slot("voice-rate")
         yield Static("Voice volume  [dim]percent, 10 to 100[/dim]", classes="field-label")
         yield Input(str(voice.volume), id="voice-volume", type="integer")
+        yield _error_slot("voice-volume")
         with Horizontal(classes="buttons"):
             yield Switch(voice.countdown, id="voice-countdown")
             yield Static(" Count down the last 3 seconds of a hold", classes="hint")
@@ -166,14 +186,19 @@ class SettingsScreen(Screen):
             try:
                 return int(text)
             except ValueError:
-                raise ValueError(f"the {what} must be a whole number, not {text!r}.") from None
+                raise FieldError(field, f"the {what} must be a whole number, not {text!r}."
+                                 ) from None
 
-        return VoiceSettings(
-            enabled=self.query_one("#voice", Switch).value,
-            backend=str(self.query_one("#voice-backend", Select).value),
-            rate=number("voice-rate", "speaking rate"),
-            volume=number("voice-volume", "voice volume"),
-            countdown=self.query_one("#voice-countdown", Switch).value)
+        rate = number("voice-rate", "speaking rate")
+        volume = number("voice-volume", "voice volume")
+        settings = dict(enabled=self.query_one("#voice", Switch).value,
+                        backend=str(self.query_one("#voice-backend", Select).value),
+                        rate=rate, volume=volume,
+                        countdown=self.query_one("#voice-countdown", Switch).value)
+        # Each number on its own first, so a value out of range is named next to itself.
+        _for_field("voice-rate", lambda: VoiceSettings(**{**settings, "volume": 50}))
+        _for_field("voice-volume", lambda: VoiceSettings(**{**settings, "rate": 100}))
+        return VoiceSettings(**settings)
 
     def _choices(self, key: str, label: str, entries: dict, chosen):
         yield Static(label, classes="field-label")
@@ -182,9 +207,20 @@ class SettingsScreen(Screen):
               for entry_id, entry in entries.items()),
             id=key,
         )
+        yield _error_slot(key)
 
     def on_mount(self) -> None:
         self.query_one("#areas", TickList).focus()
+        self._saved_values = self._values()
+
+    def _values(self) -> dict:
+        """What every field holds now: to tell whether there are edits to lose."""
+        values = {}
+        for widget in self.query("TickList, Input, Switch"):
+            if widget.id:
+                value = widget.selected if isinstance(widget, TickList) else widget.value
+                values[widget.id] = tuple(value) if isinstance(value, list) else value
+        return values
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
@@ -193,16 +229,49 @@ class SettingsScreen(Screen):
             self.action_close()
 
     def action_close(self) -> None:
-        self.app.pop_screen()
+        if self._values() == self._saved_values:
+            self.app.pop_screen()
+            return
+        from coach.tui.dialogs.confirm import ConfirmDialog
+
+        self.app.push_screen(
+            ConfirmDialog("Leave settings without saving your changes?",
+                          yes="Drop changes", no="Keep editing"),
+            callback=self._leave_confirmed)
+
+    def _leave_confirmed(self, leave: bool | None) -> None:
+        if leave:
+            self.app.pop_screen()
+
+    def _show_field_error(self, field: str | None, text: str) -> None:
+        """The error next to its field, scrolled into view, and said on screen at once."""
+        for slot in self.query(".field-error"):
+            slot.update("")
+            slot.add_class("-hidden")
+        if field is not None:
+            slot = self.query_one(f"#error-{field}", Static)
+            slot.update(text)
+            slot.remove_class("-hidden")
+            widget = self.query_one(f"#{field}")
+            widget.focus()
+            self.call_after_refresh(self.query_one(VerticalScroll).scroll_to_center, slot,
+                                    animate=False)
+        self.notify(text, title="Not saved", severity="error", timeout=8)
 
     def action_save(self) -> None:
         message = self.query_one("#settings-message", Static)
         try:
             profile, reminders = self._validated()
             voice = self._voice()
+        except FieldError as error:
+            message.update(f"Not saved: {error}")
+            message.set_class(True, "error")
+            self._show_field_error(error.field, f"Not saved: {error}")
+            return
         except (UsageError, ValueError) as error:
             message.update(f"Not saved: {error}")
             message.set_class(True, "error")
+            self._show_field_error(None, f"Not saved: {error}")
             return
         store = self.app.store
         bell = self.query_one("#bell", Switch).value
@@ -229,14 +298,16 @@ class SettingsScreen(Screen):
 
         areas, tools = chosen("areas"), chosen("tools")
         if not areas:
-            raise UsageError("choose at least one area.")
+            raise FieldError("areas", "choose at least one area.")
         if not tools:
-            raise UsageError("choose at least one tool (hands count).")
+            raise FieldError("tools", "choose at least one tool (hands count).")
+        minutes = _for_field("minutes",
+                             lambda: parse_minutes(self.query_one("#minutes", Input).value))
         profile = Profile(
             areas=areas,
             habits=chosen("habits"),
             tools=tools,
-            minutes=parse_minutes(self.query_one("#minutes", Input).value),
+            minutes=minutes,
             desk_only=self.query_one("#desk-only", Switch).value,
             cautions=safety.cautions_with((), chosen("cautions")),
         )
@@ -245,8 +316,18 @@ class SettingsScreen(Screen):
             for widget in self.query("Input, Switch")
             if widget.id and widget.id.startswith("reminder-")
         }
-        reminders = validated_reminders(self.app.store, changes) if changes else None
+        # Each field on its own first, so a wrong one is named next to itself.
+        store = self.app.store
+        for key, value in changes.items():
+            if isinstance(value, str):
+                _for_field(f"reminder-{key}",
+                           lambda key=key, value=value: validated_reminders(store, {key: value}))
+        reminders = validated_reminders(store, changes) if changes else None
         return profile, reminders
+
+
+def _error_slot(field: str) -> Static:
+    return Static("", id=f"error-{field}", classes="field-error error -hidden", markup=False)
 
 
 def _merged(settings: dict, reminders: dict | None, bell: bool, voice: dict) -> dict:

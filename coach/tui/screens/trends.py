@@ -15,6 +15,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from coach.tui.fit import fit_words
 from coach.tui.widgets.title_bar import TitleBar
 
 WEEKS = 8
@@ -160,9 +161,10 @@ def week_table(weeks: list[dict], areas: list[str], label) -> str:
         now, before = this_week.get(area, {}), last_week.get(area, {})
         if not now and not before:
             continue
-        change = now.get("change")
+        change = shown_change(before.get("mean") if before else None,
+                              now.get("mean") if now else None)
         lines.append(
-            f"{label(area)[:18]:<18} {_mean(before):>4} {_mean(now):>4} "
+            f"{fit_words(label(area), 18):<18} {_mean(before):>4} {_mean(now):>4} "
             f"{_signed(change):>5}  {FLAG_WORDS.get(now.get('flag'), now.get('flag') or '-')}"
         )
     if len(lines) == 1:
@@ -179,7 +181,8 @@ def works_text(works: list, catalog) -> str:
     techniques = [item for item in works if item.get("kind") == "technique"][:3]
     lines = []
     for item in muscles + techniques:
-        lines.append(f"{_works_name(item, catalog)[:22]:<22} {_signed(item.get('mean_change')):>5}"
+        lines.append(f"{fit_words(_works_name(item, catalog), 22):<22} "
+                     f"{_signed(item.get('mean_change')):>5}"
                      f" ({item.get('count', 0)}x)")
     return "\n".join(lines)
 
@@ -199,6 +202,13 @@ def advice_text(advice: list, label) -> str:
         reason = str(item.get("reason", "")).removeprefix(f"{area}: ")
         lines.append(f"{label(area)}: {item.get('advice', 'see a clinician')}. {reason}")
     return "\n".join(lines)
+
+
+def shown_change(before: float | None, now: float | None) -> float | None:
+    """The change between the two numbers as shown (one decimal), so "3.3 3.7" says +0.4."""
+    if before is None or now is None:
+        return None
+    return round(round(now, 1) - round(before, 1), 1)
 
 
 def _mean(stats: dict) -> str:

@@ -1,4 +1,4 @@
-"""The player's big countdown: what to do now, the seconds left, and a short cue."""
+"""The player's big countdown: what to do now, the seconds left (big digits), and a short cue."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import math
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Digits, Static
+from textual.widgets import Static
 
 from coach.model import duration_text
+from coach.tui.widgets.big_clock import BigClock
 
 
 def clock_text(seconds: float) -> str:
@@ -17,11 +18,13 @@ def clock_text(seconds: float) -> str:
 
 
 class PhaseCountdown(Vertical):
-    """Phase label, big Digits and the cue; `flash()` marks a phase change visibly."""
+    """Phase label, the big clock (it takes the free height) and the cue; a flash marks a
+    phase change visibly."""
 
     DEFAULT_CSS = """
     PhaseCountdown {
-        height: auto;
+        height: 1fr;
+        min-height: 4;
         border: round $primary;
         padding: 0 1;
     }
@@ -39,7 +42,7 @@ class PhaseCountdown(Vertical):
     }
     PhaseCountdown #countdown-digits {
         width: 100%;
-        text-align: center;
+        height: 1fr;
     }
     PhaseCountdown #countdown-cue {
         width: 100%;
@@ -49,14 +52,14 @@ class PhaseCountdown(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="countdown-phase", markup=False)
-        yield Digits("0:00", id="countdown-digits")
+        yield BigClock("0:00", id="countdown-digits")
         yield Static("", id="countdown-cue", markup=False)
 
     def show(self, phase_text: str, remaining_s: float, cue: str, paused: bool) -> None:
         """Update only what changed, so a redraw tick is cheap."""
         heading = f"{phase_text} · PAUSED (space to go on)" if paused else phase_text
         set_text(self.query_one("#countdown-phase", Static), heading)
-        digits = self.query_one("#countdown-digits", Digits)
+        digits = self.query_one("#countdown-digits", BigClock)
         text = clock_text(remaining_s)
         if digits.value != text:
             digits.update(text)
