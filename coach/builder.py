@@ -3,58 +3,95 @@
 Pure: no I/O, no clock reads. The same inputs always give the same routine.
 
 How it decides, in order:
+0. Safety first (safety.assess): "see-clinician" gives no routine; avoided areas are left
+   out; "stretch-only" areas get stretches; "gentle" means lighter holds and less time.
 1. Candidates: for each chosen area, the targets that serve it, are not ruled out by the
    person's cautions, and have a method using only tools they own (seated only when
-   desk-only).
+   desk-only). Each gets its caps: the library's per-method limits, then lower ones for a
+   first time (the low end), a gentle gate, blood thinners, soreness, or a muscle that made
+   pain worse (half the last dose, after a rest); one pressed yesterday gets its stretch only,
+   and one that keeps making pain worse is left out (response.py decides these).
 2. Areas for today: all of them when the budget allows; otherwise the most painful
    every day and the rest on alternate days, so every area comes up within two days.
-3. Time per area: shared in proportion to 1 + recent pain, never less for an area that
-   hurts more, within what the area's muscles can take.
-4. Muscles per area: ranked by how much the person's habits load them and rotated by
-   the date, so consecutive days differ where the library allows.
-5. Dosage: holds, repetitions and stretches tuned inside the DOMAIN.md ranges to fill
-   the area's time; a bilateral muscle gets the same dose left then right.
+3. Time per area: shared in proportion to 1 + recent pain (pain counted up to 6), never
+   less for an area that hurts more, within what the area's muscles can take.
+4. Muscles per area: a muscle that helps this person first, then the least recently done,
+   then by how much the person's habits load them.
+5. Dosage: holds, repetitions and stretches tuned inside the DOMAIN.md ranges and the caps
+   to fill the area's time; a bilateral muscle gets the same dose left then right. When the
+   caps leave time over, the routine is shorter and says so; holds never grow past them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
+from coach import response, safety
 from coach.catalog import (
-    GENTLE_HOLD_MAX_S,
     HOLD_RANGE_S,
     MAX_SECONDS_PER_POINT,
-    REPS_RANGE,
     STRETCH_HOLD_RANGE_S,
+    STRETCH_REPS_RANGE,
     Catalog,
     Method,
     Target,
 )
-from coach.model import History, Profile, Routine, Step, Stretch
+from coach.model import STRETCH_ONLY, History, Profile, Routine, Step, Stretch
 
 FIND_S = 10  # seconds to find the spot before each muscle
 BUDGET_TOLERANCE = 0.10
 ALWAYS_OWNED = frozenset({"hands"})
+# "gentle": lighter and shorter. Holds at the low end of the usual range (30 s; RCT 2007,
+# Travell & Simons), at most two repetitions, and two thirds of the time.
+GENTLE_HOLD_S = {"sustained-pressure": 30, "short-strokes": 30, "rolling": 45}
+GENTLE_REPS = 2
+GENTLE_BUDGET = 2 / 3
+# Time follows pain up to 6/10; from 7 the safety gates apply instead (more pain does not
+# mean more pressure).
+TIME_PAIN_MAX = 6
+PRESSING = frozenset(HOLD_RANGE_S)
+TWO_SESSIONS = ("Two short sessions beat one long one: if you want more, do this routine "
+                "again later today rather than holding longer.")
 
 
 @dataclass(frozen=True)
 class _Option:
-    """A target with the method the person can use today."""
+    """A target with the method the person can use today (None: its stretch only), and the
+    limits this person's safety, history and the library put on its dose."""
 
     target: Target
-    method: Method
+    method: Method | None
     habit_score: float
     use_stretch: bool
+    hold_cap: int = 0
+    reps_cap: int = 0
+    session_cap: int = 0
+    why: tuple[str, ...] = ()
+    cautions: tuple[str, ...] = ()
+    preferred: bool = False
+    last_done: date = date.min
 
     @property
     def sides(self) -> int:
         return 2 if self.target.bilateral else 1
 
-    def hold_range(self, reps: int) -> tuple[int, int]:
+    @property
+    def stretch_only(self) -> bool:
+        return self.method is None
+
+    @property
+    def release_s(self) -> int:
+        return 0 if self.method is None else self.method.release_s
+
+    def hold_range(self, reps: int) -> tuple[int, int] | None:
+        """The allowed hold for `reps` repetitions, or None when that many do not fit."""
         low, high = HOLD_RANGE_S[self.method.technique]
-        gentle = max(self.method.hold_s, GENTLE_HOLD_MAX_S[self.method.technique])
-        return low, min(high, gentle, MAX_SECONDS_PER_POINT // reps)
+        high = min(high, self.hold_cap, self.session_cap // reps, MAX_SECONDS_PER_POINT // reps)
+        return (low, high) if high >= low else None
+
+    def rep_counts(self) -> list[int]:
+        return [reps for reps in range(1, self.reps_cap + 1) if self.hold_range(reps)]
 
 
 @dataclass(frozen=True)
@@ -78,35 +115,83 @@ def build_routine(
     budget_s: int | None = None,
 ) -> Routine:
     budget = profile.minutes * 60 if budget_s is None else budget_s
+    gate = safety.assess(profile, catalog, history, day)
+    if gate.level == "see-clinician":
+        return Routine(day=day, minutes=round(budget / 60), steps=(),
+                       notes=(gate.clinician,), safety_level=gate.level,
+                       safety_reasons=gate.reasons)
     notes: list[str] = []
-    options_by_area = _candidates(profile, catalog, notes)
+    minutes = round(budget / 60)  # what the person asked for; gentle uses less of it
+    if gate.gentle_everywhere:
+        budget = int(budget * GENTLE_BUDGET)
+    options_by_area = _candidates(profile, catalog, history, day, gate, notes)
     pain = {area: float(history.pain.get(area, 0.0)) for area in options_by_area}
+    time_pain = {area: min(value, TIME_PAIN_MAX) for area, value in pain.items()}
     order = sorted(options_by_area, key=lambda area: -pain[area])  # stable: profile order on ties
 
-    today_areas = _areas_for_today(order, options_by_area, pain, budget, day, catalog, notes)
+    today_areas = _areas_for_today(order, options_by_area, time_pain, budget, day, catalog,
+                                   notes)
     pools = _share_muscles(today_areas, options_by_area)
-    seconds = _share_time(today_areas, pools, pain, budget)
+    seconds = _share_time(today_areas, pools, time_pain, budget)
 
+    chosen = {area: _rotate(pools[area], seconds[area]) for area in today_areas}
+    doses = {area: _dose_area(chosen[area], seconds[area]) for area in today_areas}
+    _use_spare_time(today_areas, chosen, doses, time_pain, budget)
     steps: list[Step] = []
     for area in today_areas:
-        chosen = _rotate(pools[area], day, seconds[area])
-        doses = _dose_area(chosen, seconds[area])
-        steps.extend(_steps_for(area, chosen, doses, profile, history, catalog))
-    steps = _keep_pain_order(steps, today_areas, pain)
+        steps.extend(_steps_for(area, chosen[area], doses[area], profile, history, catalog))
+    steps = _keep_pain_order(steps, today_areas, time_pain)
 
     total = sum(step.seconds for step in steps)
     if steps and total < budget * (1 - BUDGET_TOLERANCE):
-        notes.append(f"Your areas and tools fill about {round(total / 60)} of your "
-                     f"{round(budget / 60)} minutes today; add an area or a tool for more.")
-    return Routine(day=day, minutes=round(budget / 60), steps=tuple(steps), notes=tuple(notes))
+        notes.append(f"Today's routine is about {round(total / 60)} of your "
+                     f"{minutes} minutes: that is what your areas can take gently. "
+                     + TWO_SESSIONS)
+    if gate.gentle_everywhere and steps:
+        notes.append("Gentle today: lighter holds and about two thirds of your time.")
+    if gate.clinician:
+        notes.insert(0, gate.clinician)
+    return Routine(day=day, minutes=minutes, steps=tuple(steps), notes=tuple(notes),
+                   safety_level=gate.level, safety_reasons=gate.reasons)
 
 
-def capacity_s(profile: Profile, catalog: Catalog, history: History) -> int:
-    """The most time the chosen areas' usable muscles can take in one routine at a gentle
-    full dose, when no area gets more time than a more painful one; a budget above this
-    cannot be filled honestly."""
-    options_by_area = _candidates(profile, catalog, [])
-    pain = {area: float(history.pain.get(area, 0.0)) for area in options_by_area}
+def _area_s(options: list[_Option], doses: list[_Dose]) -> int:
+    return sum(option.sides * dose.per_side_s()
+               for option, dose in zip(options, doses, strict=True))
+
+
+def _use_spare_time(areas: list[str], chosen: dict, doses: dict, pain: dict,
+                    budget: float) -> None:
+    """An area whose muscles could not use all of its share (their caps, a stretch-only
+    entry) leaves time over: the other areas' chosen muscles take it, most painful first,
+    each only within its own caps, never past the budget's tolerance, and never more than
+    a more painful area has."""
+    limit = budget * (1 + BUDGET_TOLERANCE)
+    for area in areas:  # most painful first
+        total = sum(_area_s(chosen[other], doses[other]) for other in areas)
+        spare = budget - total
+        if spare < 2:
+            return
+        before = _area_s(chosen[area], doses[area])
+        ceiling = min((_area_s(chosen[other], doses[other]) for other in areas
+                       if pain[other] > pain[area]), default=before + spare)
+        grown = _dose_area(chosen[area], min(before + spare, ceiling))
+        after = _area_s(chosen[area], grown)
+        if before < after <= ceiling and total - before + after <= limit:
+            doses[area] = grown
+
+
+def capacity_s(profile: Profile, catalog: Catalog, history: History,
+               day: date = date(2000, 1, 1)) -> int:
+    """The most time the chosen areas' usable muscles can take in one routine within their
+    caps, when no area gets more time than a more painful one; a budget above this cannot
+    be filled honestly."""
+    gate = safety.assess(profile, catalog, history, day)
+    if gate.level == "see-clinician":
+        return 0
+    options_by_area = _candidates(profile, catalog, history, day, gate, [])
+    pain = {area: min(float(history.pain.get(area, 0.0)), TIME_PAIN_MAX)
+            for area in options_by_area}
     pools = _share_muscles(sorted(options_by_area, key=lambda area: -pain[area]),
                            options_by_area)
     most = {area: _area_max_s(options) for area, options in pools.items()}
@@ -118,50 +203,149 @@ def capacity_s(profile: Profile, catalog: Catalog, history: History) -> int:
 
 # --- 1. candidates -------------------------------------------------------------------------
 
-def _candidates(profile: Profile, catalog: Catalog, notes: list[str]) -> dict[str, list[_Option]]:
+def _candidates(profile: Profile, catalog: Catalog, history: History, day: date,
+                gate: safety.SafetyAssessment, notes: list[str]) -> dict[str, list[_Option]]:
     owned = set(profile.tools) | ALWAYS_OWNED
     cautions = set(profile.cautions)
+    avoided = set(gate.avoided_areas)
+    dropped: list[str] = []
     options_by_area: dict[str, list[_Option]] = {}
     for area in dict.fromkeys(profile.areas):
         if area not in catalog.areas:
             notes.append(f"{area!r} is not in the routine library any more; it was left out.")
             continue
+        label = catalog.areas[area].label
+        if area in avoided:
+            notes.append(f"{label} is left out: you asked coach not to work there "
+                         "(an injury, surgery, an implant, a wound or a possible clot).")
+            continue
         options = []
         ruled_out = 0
         for target in catalog.targets.values():
-            if area not in target.areas:
+            if area not in target.areas or target.kind == "movement":
                 continue
-            method = _usable_method(target, owned, profile.desk_only)
-            if method is None:
-                continue
-            if cautions & set(target.avoid_if):
+            if cautions & set(target.avoid_if) or avoided & set(target.areas):
                 ruled_out += 1
                 continue
-            stretch = target.stretch
-            use_stretch = stretch is not None and (
-                not profile.desk_only or stretch.position == "seated")
-            score = sum(catalog.habits[habit].loads.get(target.id, 0.0)
-                        for habit in profile.habits if habit in catalog.habits)
-            options.append(_Option(target, method, score, use_stretch))
-        label = catalog.areas[area].label
+            record = history.response.get(target.id)
+            if record is not None and response.dropped(record):
+                dropped.append(f"{target.name} is left out: your pain rose after it in "
+                               f"{sum(1 for c in record.changes[-4:] if c >= 1)} of your "
+                               f"last {len(record.changes[-4:])} sessions.")
+                continue
+            option = _option(target, area, owned, profile, history, day, gate, catalog)
+            if option is not None:
+                options.append(option)
         if options:
-            options.sort(key=lambda option: (-option.habit_score, option.target.id))
+            # Rotate by what was done last (the least recently done first), a muscle that
+            # helps this person first within its area, then by how much the habits load it.
+            options.sort(key=lambda option: (not option.preferred, option.last_done,
+                                             -option.habit_score, option.target.id))
             options_by_area[area] = options
         elif ruled_out:
             notes.append(f"{label}: your health cautions rule out pressing there; "
                          "ask a clinician before working on it.")
         else:
             where = " seated at a desk" if profile.desk_only else ""
-            notes.append(f"{label}: nothing in the library works on it{where} with your tools; "
-                         "add a tool in your profile.")
+            notes.append(f"{label}: nothing in the library works on it{where} with your tools "
+                         "and your safety answers today; add a tool in your profile.")
+    notes.extend(dict.fromkeys(dropped))
     return options_by_area
 
 
-def _usable_method(target: Target, owned: set[str], desk_only: bool) -> Method | None:
-    for method in target.methods:  # the library lists the preferred method first
-        if set(method.tools) <= owned and (not desk_only or method.position == "seated"):
-            return method
-    return None
+def _option(target: Target, area: str, owned: set[str], profile: Profile, history: History,
+            day: date, gate: safety.SafetyAssessment, catalog: Catalog) -> _Option | None:
+    stretch = target.stretch
+    use_stretch = stretch is not None and (not profile.desk_only or stretch.position == "seated")
+    score = sum(catalog.habits[habit].loads.get(target.id, 0.0)
+                for habit in profile.habits if habit in catalog.habits)
+    record = history.response.get(target.id)
+    last_done = history.last_done.get(target.id, date.min)
+    cautions = tuple(target.cautions) + gate.step_cautions
+    if gate.calf_cautions and "calves" in target.areas:
+        cautions += gate.calf_cautions
+    why: list[str] = []
+    levels = {gate.area_levels.get(each) for each in target.areas}
+
+    stretch_why = None  # why this muscle gets only its stretch today
+    if target.kind == "stretch":
+        stretch_why = "a stretch, no pressure"
+    elif "stretch-only" in levels:
+        touched = next(each for each in target.areas
+                       if gate.area_levels.get(each) == "stretch-only")
+        stretch_why = gate.area_reasons[touched]
+    elif gate.no_pressure_areas & set(target.areas):
+        stretch_why = "a stretch only: no pressure on your low back or belly in pregnancy"
+    elif last_done == day - timedelta(days=1):
+        stretch_why = "rested: you pressed it yesterday, so only its stretch today"
+    elif record is not None and response.resting(record, day):
+        stretch_why = f"resting it for a few days: {response.worse_text(record)}"
+
+    method = None
+    if stretch_why is None:
+        method = _usable_method(target, owned, profile.desk_only, gate, record)
+        if method is None:
+            if not use_stretch:
+                return None
+            stretch_why = "a stretch only: no pressing method fits your tools and safety answers"
+    if method is not None:
+        technique = method.technique
+        low = HOLD_RANGE_S[technique][0]
+        hold_cap, reps_cap, session_cap = method.max_hold_s, method.max_reps, method.max_session_s
+        gentle_why = None
+        if "gentle" in levels:
+            touched = next(each for each in target.areas if gate.area_levels.get(each) == "gentle")
+            gentle_why = gate.area_reasons[touched]
+        elif history.sore.get(area):
+            gentle_why = ("lighter: you were still sore a lot after your last session"
+                          if history.sore[area] == "a-lot" else
+                          "lighter: your soreness lasted more than two days last time")
+        elif gate.gentle_everywhere:
+            gentle_why = "gentle today"
+        if gentle_why:
+            hold_cap = min(hold_cap, GENTLE_HOLD_S[technique])
+            reps_cap = min(reps_cap, GENTLE_REPS)
+            why.append(gentle_why)
+        if gate.max_hold_s is not None:
+            hold_cap = min(hold_cap, gate.max_hold_s)
+        if not history.done_count.get(target.id):
+            hold_cap, reps_cap = min(hold_cap, low), 1
+            why.append("first time: the low end of its range")
+        if record is not None and response.made_worse(record):
+            previous = history.last_dose_s.get(target.id, low)
+            session_cap = min(session_cap, previous // 2)
+            why.append(f"half your last dose: {response.worse_text(record)}")
+        if min(hold_cap, session_cap, MAX_SECONDS_PER_POINT) < low:
+            if not use_stretch:
+                return None
+            method, why = None, []
+            stretch_why = "a stretch only today: a dose this small cannot be pressed"
+        elif record is not None and response.helps(record):
+            why.append(response.helped_text(record))
+    if method is None:
+        if not use_stretch:
+            return None
+        why.append(stretch_why)
+        return _Option(target, None, score, True, why=tuple(why),
+                       cautions=tuple(target.cautions), last_done=last_done)
+    return _Option(target, method, score, use_stretch, hold_cap, reps_cap, session_cap,
+                   tuple(why), cautions, record is not None and response.helps(record),
+                   last_done)
+
+
+def _usable_method(target: Target, owned: set[str], desk_only: bool,
+                   gate: safety.SafetyAssessment, record) -> Method | None:
+    usable = [
+        method for method in target.methods  # the library lists the preferred method first
+        if set(method.tools) <= owned and (not desk_only or method.position == "seated")
+        and not (gate.no_lying_on_back and method.lying_on_back)
+        and not (gate.hands_only and (set(method.tools) != {"hands"} or method.body_weight
+                                      or method.pressure == "firm"))
+    ]
+    if not usable:
+        return None
+    best = response.best_technique(record, [method.technique for method in usable])
+    return next((method for method in usable if method.technique == best), usable[0])
 
 
 # --- 2. which areas today ------------------------------------------------------------------
@@ -282,48 +466,64 @@ def _share_time(areas, options_by_area, pain, budget) -> dict[str, float]:
 
 # --- 4. muscles per area -------------------------------------------------------------------
 
-def _rotate(options: list[_Option], day: date, area_s: float) -> list[_Option]:
-    """The muscles for today: a window over the habit-ranked list, moved one a day."""
-    start = day.toordinal() % len(options)
-    rotated = options[start:] + options[:start]
+def _rotate(options: list[_Option], area_s: float) -> list[_Option]:
+    """The muscles for today: the first of the list (least recently done first) that fit."""
     def least(option: _Option) -> int:
         return option.sides * _min_dose(option).per_side_s()
 
-    fitting = [option for option in rotated if least(option) <= area_s]
+    fitting = [option for option in options if least(option) <= area_s]
     if not fitting:  # the area got its minimum: the cheapest muscle
-        return [min(rotated, key=least)]
+        return [min(options, key=least)]
     chosen: list[_Option] = []
-    least_total = default_total = 0
+    least_total = default_total = most_total = 0
     for option in fitting:
-        # Another muscle while the ones chosen would need more than their usual dose,
-        # and while every chosen muscle can still get at least its smallest dose.
-        if chosen and (default_total >= area_s * 0.85
+        # Another muscle while the ones chosen would need more than their usual dose (or
+        # more than their caps allow), and while every chosen muscle can still get at least
+        # its smallest dose.
+        if chosen and ((default_total >= area_s * 0.85 and most_total >= area_s)
                        or least_total + least(option) > area_s):
             break
         chosen.append(option)
         least_total += least(option)
         default_total += option.sides * _default_dose(option).per_side_s()
+        most_total += option.sides * _max_dose(option).per_side_s()
     return chosen
 
 
 # --- 5. dosage -----------------------------------------------------------------------------
 
-def _default_dose(option: _Option) -> _Dose:
+def _stretch_default(option: _Option) -> tuple[int, int]:
     stretch = option.target.stretch if option.use_stretch else None
-    return _Dose(option.method.hold_s, option.method.release_s, option.method.reps,
-                 stretch.hold_s if stretch else 0, stretch.reps if stretch else 0)
+    return (stretch.hold_s, stretch.reps) if stretch else (0, 0)
+
+
+def _default_dose(option: _Option) -> _Dose:
+    stretch_hold, stretch_reps = _stretch_default(option)
+    if option.stretch_only:
+        return _Dose(0, 0, 0, stretch_hold, stretch_reps)
+    reps = max(count for count in option.rep_counts() if count <= max(1, option.method.reps))
+    low, high = option.hold_range(reps)
+    return _Dose(min(high, max(low, option.method.hold_s)), option.release_s, reps,
+                 stretch_hold, stretch_reps)
 
 
 def _min_dose(option: _Option) -> _Dose:
     has_stretch = option.use_stretch
-    return _Dose(option.hold_range(1)[0], option.method.release_s, 1,
-                 STRETCH_HOLD_RANGE_S[0] if has_stretch else 0, 1 if has_stretch else 0)
+    stretch = (STRETCH_HOLD_RANGE_S[0] if has_stretch else 0, 1 if has_stretch else 0)
+    if option.stretch_only:
+        return _Dose(0, 0, 0, *stretch)
+    return _Dose(option.hold_range(1)[0], option.release_s, 1, *stretch)
 
 
 def _max_dose(option: _Option) -> _Dose:
-    reps = REPS_RANGE[1]
     default = _default_dose(option)
-    return _Dose(option.hold_range(reps)[1], option.method.release_s, reps,
+    if option.stretch_only:
+        # A stretch on its own may be repeated up to the reps range (e.g. ear to shoulder,
+        # 30 s x 2-3: DOMAIN.md 2), at the library's own hold, never longer.
+        reps = STRETCH_REPS_RANGE[1] if default.stretch_reps else 0
+        return _Dose(0, 0, 0, default.stretch_hold_s, reps)
+    reps = max(option.rep_counts(), key=lambda count: count * option.hold_range(count)[1])
+    return _Dose(option.hold_range(reps)[1], option.release_s, reps,
                  default.stretch_hold_s, default.stretch_reps)
 
 
@@ -336,6 +536,15 @@ def _fit(option: _Option, per_side_s: float) -> _Dose:
         return lowest
     if per_side_s >= highest.per_side_s():
         return highest
+    if option.stretch_only:
+        best = lowest
+        for reps in range(1, highest.stretch_reps + 1):
+            hold = int(min(default.stretch_hold_s,
+                           max(STRETCH_HOLD_RANGE_S[0], (per_side_s - FIND_S) // reps)))
+            candidate = _Dose(0, 0, 0, hold, reps)
+            if candidate.per_side_s() <= per_side_s and candidate.per_side_s() > best.per_side_s():
+                best = candidate
+        return best
     stretch_hold, stretch_reps = default.stretch_hold_s, default.stretch_reps
     work = per_side_s - FIND_S - stretch_hold * stretch_reps
     if work < option.hold_range(1)[0] + release:  # short on time: keep one short stretch
@@ -345,8 +554,7 @@ def _fit(option: _Option, per_side_s: float) -> _Dose:
                            ) if stretch_reps else 0
         work = per_side_s - FIND_S - stretch_hold * stretch_reps
     best: _Dose | None = None
-    for reps in sorted(range(REPS_RANGE[0], REPS_RANGE[1] + 1),
-                       key=lambda count: (abs(count - default.reps), count)):
+    for reps in sorted(option.rep_counts(), key=lambda count: (abs(count - default.reps), count)):
         low, high = option.hold_range(reps)
         hold = round(work / reps) - release
         candidate = _Dose(min(high, max(low, hold)), release, reps, stretch_hold, stretch_reps)
@@ -390,13 +598,20 @@ def _steps_for(area, chosen, doses, profile, history, catalog) -> list[Step]:
             stretch = Stretch(target.stretch.name, target.stretch.how,
                               dose.stretch_hold_s, dose.stretch_reps)
         reason = _reason(target, area, profile, history, catalog)
+        if option.why:
+            reason += "; " + "; ".join(option.why)
+        if method is None:
+            fields = dict(tool="hands", tools=(), position=target.stretch.position,
+                          technique=STRETCH_ONLY, how=target.stretch.how)
+        else:
+            fields = dict(tool=method.tool, tools=method.tools, position=method.position,
+                          technique=method.technique, how=method.how)
         for side in (("left", "right") if target.bilateral else ("both",)):
             steps.append(Step(
                 muscle=target.id, muscle_name=target.name, area=area, side=side,
-                tool=method.tool, tools=method.tools, position=method.position,
-                technique=method.technique, how=method.how, find=target.find,
-                find_s=FIND_S, hold_s=dose.hold_s, release_s=dose.release_s, reps=dose.reps,
-                stretch=stretch, reason=reason, cautions=target.cautions,
+                find=target.find, find_s=FIND_S, hold_s=dose.hold_s,
+                release_s=dose.release_s, reps=dose.reps, stretch=stretch, reason=reason,
+                cautions=option.cautions, **fields,
             ))
     return steps
 
@@ -437,9 +652,8 @@ def _keep_pain_order(steps: list[Step], areas: list[str], pain: dict[str, float]
 
 def _trim(steps: list[Step], excess: int) -> list[Step]:
     """Shorten holds (the same on both sides of a muscle) by at least `excess` seconds."""
-    from dataclasses import replace
-
-    muscles = list(dict.fromkeys(step.muscle for step in steps))
+    muscles = list(dict.fromkeys(step.muscle for step in steps
+                                 if step.technique in PRESSING))
     for muscle in sorted(muscles, key=lambda m: -max(s.hold_s for s in steps if s.muscle == m)):
         group = [step for step in steps if step.muscle == muscle]
         sample = group[0]
@@ -453,4 +667,27 @@ def _trim(steps: list[Step], excess: int) -> list[Step]:
         excess -= cut * sample.reps * len(group)
         if excess <= 0:
             break
+    if excess > 0:  # holds at their low end already (a first time): shorten the stretches
+        for muscle in list(dict.fromkeys(step.muscle for step in steps if step.stretch)):
+            group = [step for step in steps if step.muscle == muscle]
+            stretch = group[0].stretch
+            per_side = -(-excess // len(group))
+            cut = min(stretch.hold_s - STRETCH_HOLD_RANGE_S[0], -(-per_side // stretch.reps))
+            if cut <= 0:
+                continue
+            shorter = replace(stretch, hold_s=stretch.hold_s - cut)
+            steps = [replace(step, stretch=shorter) if step.muscle == muscle else step
+                     for step in steps]
+            excess -= cut * stretch.reps * len(group)
+            if excess <= 0:
+                break
+    if excess > 0:  # still over: the pressing steps go without their stretch
+        for muscle in list(dict.fromkeys(step.muscle for step in steps
+                                         if step.stretch and step.technique in PRESSING)):
+            group = [step for step in steps if step.muscle == muscle]
+            excess -= sum(step.stretch.hold_s * step.stretch.reps for step in group)
+            steps = [replace(step, stretch=None) if step.muscle == muscle else step
+                     for step in steps]
+            if excess <= 0:
+                break
     return steps

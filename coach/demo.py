@@ -3,7 +3,7 @@
 The person: neck, shoulders, upper back, low back and mouse arm; a session most weekdays at
 lunch, check-ins through the day, reminders sent and acted on. Neck and forearm pain ease
 over the weeks, the low back barely moves and the shoulders have a bad week, so every
-trend flag and the "what works" list have something to show. Seeded random: the same
+trend flag and the pain-after-vs-before list have something to show. Seeded random: the same
 demo every time for a given day.
 
 Only ever called on a throw-away directory (make_demo_home, one per run); a folder left
@@ -30,6 +30,7 @@ DEMO_PROFILE = Profile(
     habits=("prolonged-sitting", "forward-head", "mouse-keyboard"),
     tools=("ball", "hands", "wall"),
     minutes=10,
+    screened=True,
 )
 
 # area -> (resting pain 8 weeks ago, resting pain now): the story the trends tell.
@@ -61,6 +62,7 @@ def seed(store, catalog=None, today: date | None = None, tz: tzinfo | None = Non
         habits=tuple(habit for habit in DEMO_PROFILE.habits if habit in catalog.habits),
         tools=tuple(tool for tool in DEMO_PROFILE.tools if tool in catalog.tools),
         minutes=DEMO_PROFILE.minutes,
+        screened=True,
     )
     store.save_profile(profile)
 
@@ -113,7 +115,8 @@ def seed(store, catalog=None, today: date | None = None, tz: tzinfo | None = Non
             clock += timedelta(seconds=step.seconds)
             steps.append({"muscle": step.muscle, "area": step.area, "side": step.side,
                           "tool": step.tool, "technique": step.technique,
-                          "seconds": step.seconds, "completed": True})
+                          "seconds": step.seconds, "hold_s": step.hold_s, "reps": step.reps,
+                          "completed": True})
             last_of_area = all(later.area != step.area for later in routine.steps[index + 1:])
             if last_of_area:
                 relief = rng.choice((1, 1, 2, 2, 2, 3)) if step.technique != "rolling" else 1
@@ -126,6 +129,11 @@ def seed(store, catalog=None, today: date | None = None, tz: tzinfo | None = Non
             planned_s=routine.total_s, done_s=routine.total_s, steps=steps, status="finished",
         ))
         sessions += 1
+        # The next morning's check-in: "still sore from yesterday's session?" - no.
+        checked = _at(day + timedelta(days=1), 8.5, tz)
+        for area in dict.fromkeys(step["area"] for step in steps):
+            events.append({"kind": "soreness", "at": checked.isoformat(), "area": area,
+                           "level": "none", "session_id": session_id})
 
     added = store.add_ratings(ratings)
     store.add_events(events)

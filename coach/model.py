@@ -35,6 +35,10 @@ class Profile:
     minutes: int = DEFAULT_MINUTES
     desk_only: bool = False
     cautions: tuple[str, ...] = ()
+    # Areas left out entirely (a wound, a fracture, a recent injury, surgery or an implant there).
+    avoid_areas: tuple[str, ...] = ()
+    # True once the person has answered the safety questions; until then routines are gentle.
+    screened: bool = False
 
     def to_dict(self) -> dict:
         return {key: list(value) if isinstance(value, tuple) else value
@@ -50,7 +54,24 @@ class Profile:
             minutes=int(data.get("minutes", defaults.minutes)),
             desk_only=bool(data.get("desk_only", defaults.desk_only)),
             cautions=tuple(data.get("cautions", defaults.cautions)),
+            avoid_areas=tuple(data.get("avoid_areas", defaults.avoid_areas)),
+            screened=bool(data.get("screened", defaults.screened)),
         )
+
+
+@dataclass(frozen=True)
+class Response:
+    """How pain in an area changed across the sessions in which one muscle was completed there.
+
+    changes: after - before (points, 0-10 scale), one per session, oldest first; a session
+    counts only when the muscle was completed in the rated area in that session.
+    by_technique: the same, split by the technique used.
+    last_day: the day of the latest of those sessions.
+    """
+
+    changes: tuple[int, ...] = ()
+    by_technique: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    last_day: date | None = None
 
 
 @dataclass(frozen=True)
@@ -58,11 +79,23 @@ class History:
     """What the builder needs to know about the past, already summarised.
 
     pain: area id -> mean resting pain (0-10) over the recent days.
-    last_done: muscle id -> the last date the person worked on it.
+    latest: area id -> the latest resting rating.
+    notes: area id -> the notes given with recent ratings there (newest last).
+    last_done: muscle id -> the last date the person completed it.
+    done_count: muscle id -> how many sessions ever completed it (missing: never).
+    last_dose_s: muscle id -> pressure seconds on one side (hold x reps) the last time.
+    response: muscle id -> how pain changed after it.
+    sore: area id -> "a-lot" or "lasting" when the last check-in said it stayed sore.
     """
 
     pain: Mapping[str, float] = field(default_factory=dict)
     last_done: Mapping[str, date] = field(default_factory=dict)
+    latest: Mapping[str, int] = field(default_factory=dict)
+    notes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    done_count: Mapping[str, int] = field(default_factory=dict)
+    last_dose_s: Mapping[str, int] = field(default_factory=dict)
+    response: Mapping[str, Response] = field(default_factory=dict)
+    sore: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -71,6 +104,9 @@ class Stretch:
     how: str
     hold_s: int
     reps: int
+
+
+STRETCH_ONLY = "stretch"  # a Step's technique when it has no pressure, only its stretch
 
 
 @dataclass(frozen=True)
@@ -84,7 +120,7 @@ class Step:
     tool: str  # main tool id
     tools: tuple[str, ...]  # everything the step needs (ball + wall)
     position: str  # "seated", "standing" or "lying"
-    technique: str  # "sustained-pressure", "short-strokes" or "rolling"
+    technique: str  # "sustained-pressure", "short-strokes", "rolling" or STRETCH_ONLY
     how: str  # how to do it with this tool, in plain words
     find: str  # where to find the spot
     find_s: int  # seconds to find the spot
@@ -119,7 +155,13 @@ class Step:
             "reason": self.reason,
             "find_s": self.find_s,
             "seconds": self.seconds,
+            "cautions": list(self.cautions),
         }
+
+    @property
+    def pressure_s(self) -> int:
+        """Seconds of pressure on this side (0 for a stretch-only step)."""
+        return 0 if self.technique == STRETCH_ONLY else self.hold_s * self.reps
 
 
 @dataclass(frozen=True)
@@ -130,6 +172,8 @@ class Routine:
     minutes: int
     steps: tuple[Step, ...]
     notes: tuple[str, ...] = ()
+    safety_level: str = "ok"  # "ok", "gentle", "stretch-only" or "see-clinician"
+    safety_reasons: tuple[str, ...] = ()
 
     @property
     def total_s(self) -> int:
@@ -148,4 +192,5 @@ class Routine:
             "total_s": self.total_s,
             "steps": [step.to_json() for step in self.steps],
             "notes": list(self.notes),
+            "safety": {"level": self.safety_level, "reasons": list(self.safety_reasons)},
         }

@@ -10,7 +10,13 @@ measure what a session did, not how the week felt. The arithmetic is exact
 a threshold; numbers are rounded only for output.
 
 Thresholds for a change that matters: 2 points, or 30 % with at least 1 point
-(Farrar et al. 2001; IMMPACT, Dworkin 2008).
+(Farrar et al. 2001; IMMPACT, Dworkin 2008). Each week is compared with last week ("flag")
+and with the mean of the 4 weeks before it ("baseline_flag"), so a slow, steady climb is
+seen too.
+
+"after_vs_before" is what it measures: pain right after a session against right before,
+per muscle and technique, credited only to the muscles completed in that area in that
+session. It says nothing about the weeks after (CAVEAT).
 """
 
 from __future__ import annotations
@@ -28,6 +34,13 @@ PERCENT_THRESHOLD = 30
 PERCENT_MIN_POINTS = 1
 HIGH_PAIN = 7
 WORKS_WEEKS = 4
+BASELINE_WEEKS = 4
+WORSENING_WEEKS = 3  # worse than the baseline this many weeks running: see a clinician
+REGULAR_SESSIONS = 2  # sessions a week that count as regular
+NO_IMPROVEMENT_WEEKS = 4
+CAVEAT = ("Pain right after a session against right before it: a short-term effect. Pressure "
+          "mostly raises how much pressure you tolerate; it lowers pain ratings less "
+          "reliably, so use your weekly resting pain to judge the weeks.")
 
 
 def week_start(day: date) -> date:
@@ -112,15 +125,13 @@ def _credited(change: dict, sessions_by_id: dict) -> tuple[set[str], set[str]]:
                     muscles.add(step["muscle"])
                 if step.get("technique"):
                     techniques.add(step["technique"])
-    if not muscles and change["muscle"]:
-        muscles.add(change["muscle"])
-    if not techniques and change["technique"]:
-        techniques.add(change["technique"])
+    # Only completed steps count: a session whose steps were all skipped credits nothing.
     return muscles, techniques
 
 
-def what_works(changes: list[dict], sessions_by_id: dict) -> list[dict]:
-    """Mean within-session change per muscle and per technique, most relief first."""
+def after_vs_before(changes: list[dict], sessions_by_id: dict) -> list[dict]:
+    """Mean within-session change (after - before) per muscle and per technique, most
+    relief first; only muscles completed in the rated area are credited."""
     credit: dict[tuple[str, str], list[int]] = {}
     for change in changes:
         muscles, techniques = _credited(change, sessions_by_id)
@@ -156,8 +167,10 @@ def weekly_report(
     ratings = list(ratings)
     sessions = list(sessions)
     last_monday = week_start(until)
-    # one extra week in front: the first reported week needs its "previous week"
-    mondays = [last_monday - timedelta(weeks=back) for back in range(weeks, -1, -1)]
+    # extra weeks in front: the first reported week needs its previous week and its baseline
+    front = BASELINE_WEEKS
+    mondays = [last_monday - timedelta(weeks=back)
+               for back in range(weeks + front - 1, -1, -1)]
     index_of = {monday: index for index, monday in enumerate(mondays)}
 
     def week_index(day: date) -> int | None:
@@ -168,7 +181,7 @@ def weekly_report(
         index = week_index(rating.at.date())
         if index is not None and rating.phase in RESTING_PHASES:
             resting[index].setdefault(rating.area, []).append(rating.rating)
-    areas = sorted({area for week in resting[1:] for area in week})
+    areas = sorted({area for week in resting[front:] for area in week})
 
     session_count = [0 for _ in mondays]
     seconds = [0 for _ in mondays]
@@ -199,12 +212,16 @@ def weekly_report(
             changes_by_week[index].append(change["change"])
 
     report_weeks = []
-    for index in range(1, len(mondays)):
+    for index in range(front, len(mondays)):
         monday = mondays[index]
         area_stats = {}
         for area in areas:
             values = resting[index].get(area, [])
             change, percent, flag = classify(resting[index - 1].get(area, []), values)
+            baseline, baseline_change, baseline_flag = against_baseline(
+                [resting[back].get(area, []) for back in range(index - BASELINE_WEEKS, index)],
+                values)
+            mean = _mean(values)
             area_stats[area] = {
                 "mean": _round(_mean(values)),
                 "n": len(values),
@@ -213,6 +230,10 @@ def weekly_report(
                 "change": _round(change),
                 "change_pct": _round(percent, 1),
                 "flag": flag,
+                "baseline": _round(baseline),
+                "baseline_change": _round(baseline_change),
+                "baseline_flag": baseline_flag,
+                "high": mean is not None and mean >= HIGH_PAIN,
             }
         report_weeks.append({
             "week": week_label(monday),
@@ -230,10 +251,15 @@ def weekly_report(
     works_until = last_monday + timedelta(days=6)
     recent = [change for change in changes if works_from <= change["day"] <= works_until]
     sessions_by_id = {session.id: session for session in sessions}
+    measured = after_vs_before(recent, sessions_by_id)
     return {
         "weeks": report_weeks,
-        "works": what_works(recent, sessions_by_id),
-        "advice": advice(resting, mondays, report_weeks, areas),
+        "after_vs_before": [item for item in measured if item["mean_change"] < 0],
+        "pain_rose_after": [item for item in measured if item["mean_change"] > 0],
+        "caveat": CAVEAT,
+        "patterns": worse_patterns(recent, sessions_by_id),
+        "advice": advice(resting[front - 1:], mondays[front - 1:], report_weeks, areas,
+                         session_count[front:]),
     }
 
 
@@ -259,10 +285,51 @@ def _break_count(event: dict) -> str | None:
     return None
 
 
+def against_baseline(before: list[list[int]], current: list[int]
+                     ) -> tuple[Fraction | None, Fraction | None, str]:
+    """(baseline mean, change, flag): this week against the mean of the weekly means of
+    the weeks before it (those with ratings); the same 2-point or 30 % rule as `classify`."""
+    means = [_mean(values) for values in before if values]
+    if not means or not current:
+        return None, None, "too few"
+    baseline = sum(means, Fraction(0)) / len(means)
+    change = _mean(current) - baseline
+    if len(current) < MIN_RATINGS or sum(len(values) for values in before) < MIN_RATINGS:
+        return baseline, change, "too few"
+    percent = None if baseline == 0 else change / baseline * 100
+    matters = abs(change) >= POINTS_THRESHOLD or (
+        percent is not None and abs(percent) >= PERCENT_THRESHOLD
+        and abs(change) >= PERCENT_MIN_POINTS)
+    if not matters:
+        return baseline, change, "stable"
+    return baseline, change, "improving" if change < 0 else "worsening"
+
+
+def worse_patterns(changes: list[dict], sessions_by_id: dict) -> list[dict]:
+    """A muscle, or an area's sessions, after which pain was worse than before twice in a row."""
+    by_key: dict[tuple[str, str], list[int]] = {}
+    for change in sorted(changes, key=lambda item: item["day"]):
+        by_key.setdefault(("area", change["area"]), []).append(change["change"])
+        muscles, _ = _credited(change, sessions_by_id)
+        for muscle in sorted(muscles):
+            by_key.setdefault(("muscle", muscle), []).append(change["change"])
+    found = []
+    for (kind, name), values in sorted(by_key.items()):
+        if len(values) >= 2 and values[-1] > 0 and values[-2] > 0:
+            what = "sessions for your" if kind == "area" else "working on"
+            found.append({"kind": kind, "id": name,
+                          "text": f"pain was worse after than before in the last two "
+                                  f"{what} {name}"})
+    return found
+
+
 def advice(
-    resting: list[dict[str, list[int]]], mondays: list[date], report_weeks: list[dict], areas
+    resting: list[dict[str, list[int]]], mondays: list[date], report_weeks: list[dict], areas,
+    sessions_per_week: list[int] | None = None,
 ) -> list[dict]:
-    """"See a clinician" when resting pain stays >= 7 or worsens two weeks running."""
+    """"See a clinician" when resting pain stays at 7 or more for 2 weeks, gets worse over 3
+    or more weeks, or shows no improvement after 4 weeks of regular sessions."""
+    sessions_per_week = sessions_per_week or [0] * len(report_weeks)
     found = []
     for area in areas:
         reasons = []
@@ -281,12 +348,26 @@ def advice(
                     f"it got worse two weeks running ({report_weeks[index - 1]['week']} and "
                     f"{report_weeks[index]['week']})"
                 )
+        baseline_flags = [week["areas"][area]["baseline_flag"] for week in report_weeks]
+        for index in range(WORSENING_WEEKS - 1, len(baseline_flags)):
+            run = baseline_flags[index - WORSENING_WEEKS + 1:index + 1]
+            if all(flag == "worsening" for flag in run):
+                reasons.append(f"it has been getting worse for {WORSENING_WEEKS} weeks or more "
+                               f"(to {report_weeks[index]['week']})")
+        regular = [count >= REGULAR_SESSIONS for count in sessions_per_week]
+        for index in range(NO_IMPROVEMENT_WEEKS - 1, len(report_weeks)):
+            window = range(index - NO_IMPROVEMENT_WEEKS + 1, index + 1)
+            stats = report_weeks[index]["areas"][area]
+            if all(regular[week] for week in window) and stats["mean"] is not None and (
+                    stats["baseline_flag"] in ("stable", "worsening")) and stats["mean"] >= 1:
+                reasons.append(f"no improvement after {NO_IMPROVEMENT_WEEKS} weeks of regular "
+                               f"sessions (to {report_weeks[index]['week']})")
         if reasons:
             found.append({
                 "area": area,
                 "advice": "see a clinician",
-                "reason": f"{area}: {reasons[-1]}. Pain that stays severe or keeps getting "
-                "worse should be checked by a doctor or physiotherapist; get urgent help for "
-                "numbness, weakness, or new bladder or bowel problems.",
+                "reason": f"{area}: {reasons[-1]}. Pain that stays severe, keeps getting worse "
+                "or does not improve should be checked by a doctor or physiotherapist; get "
+                "urgent help for numbness, weakness, or new bladder or bowel problems.",
             })
     return found

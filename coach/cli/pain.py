@@ -188,13 +188,21 @@ def format_report(report: dict) -> str:
                        ("breaks snoozed", "snoozed"), ("breaks missed away", "missed_away")):
         cells = "".join(f"{_number(week['breaks'][key]):>{width + 2}}" for week in weeks)
         lines.append(f"  {title:<22}{cells}")
-    if report["works"]:
-        lines += ["", "What works for you (mean change within a session, last 4 weeks):"]
-        for item in report["works"]:
-            lines.append(
-                f"  {item['kind']:<10} {item['id']:<28} {_number(item['mean_change'], ' pts'):>9}"
-                f"   {item['count']} time{'s' if item['count'] != 1 else ''}"
-            )
+    for key, title in (("after_vs_before", "Less pain right after than right before"),
+                       ("pain_rose_after", "More pain right after than right before")):
+        if report[key]:
+            lines += ["", f"{title} (mean change within a session, last 4 weeks):"]
+            for item in report[key]:
+                lines.append(
+                    f"  {item['kind']:<10} {item['id']:<28} "
+                    f"{_number(item['mean_change'], ' pts'):>9}"
+                    f"   {item['count']} time{'s' if item['count'] != 1 else ''}"
+                )
+    if report["after_vs_before"] or report["pain_rose_after"]:
+        lines += [f"  ({report['caveat']})"]
+    if report["patterns"]:
+        lines += ["", "Watch out:"]
+        lines += [f"  {item['text']}" for item in report["patterns"]]
     if report["advice"]:
         lines += ["", "Advice:"]
         for item in report["advice"]:
@@ -218,10 +226,10 @@ def report_csv(report: dict) -> str:
 
 def build_report(store, weeks: int, until: date, tz) -> dict:
     """Read only the weeks the report needs (plus the week before, and 4 weeks for "works")."""
-    from coach.trends import WORKS_WEEKS, week_start, weekly_report
+    from coach.trends import BASELINE_WEEKS, WORKS_WEEKS, week_start, weekly_report
 
     last_monday = week_start(until)
-    first_monday = last_monday - timedelta(weeks=max(weeks, WORKS_WEEKS))
+    first_monday = last_monday - timedelta(weeks=max(weeks, WORKS_WEEKS) + BASELINE_WEEKS)
     # a day of margin either side: a rating's own offset may differ from ours
     since = datetime.combine(first_monday, time(), tz) - timedelta(days=1)
     end = datetime.combine(last_monday + timedelta(days=7), time(), tz) + timedelta(days=1)

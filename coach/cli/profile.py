@@ -45,6 +45,8 @@ def format_profile(current: Profile) -> str:
         f"minutes:   {current.minutes}",
         f"desk only: {'yes' if current.desk_only else 'no'}",
         f"cautions:  {listed(current.cautions)}",
+        f"left out:  {listed(current.avoid_areas)}",
+        f"screened:  {'yes' if current.screened else 'no (run coach profile screen)'}",
     ])
 
 
@@ -56,15 +58,35 @@ def format_profile(current: Profile) -> str:
               help=f"Daily routine length ({MIN_MINUTES}-{MAX_MINUTES} minutes).")
 @click.option("--desk-only/--no-desk-only", default=None,
               help="Only steps you can do seated at a desk.")
-def set_(areas, habits, tools, minutes, desk_only) -> None:
+@click.option("--cautions", metavar="ID,ID",
+              help="Your health cautions (ids from 'coach catalog --json'); this answers the "
+                   "safety questions.")
+@click.option("--no-cautions", is_flag=True, default=False,
+              help="None of the safety questions apply to you.")
+@click.option("--avoid-areas", metavar="A,B",
+              help="Areas to leave out entirely (an injury, surgery, implant or wound there); "
+                   "'' for none.")
+def set_(areas, habits, tools, minutes, desk_only, cautions, no_cautions, avoid_areas) -> None:
     """Change parts of your profile; what you leave out stays as it was."""
-    if all(value is None for value in (areas, habits, tools, minutes, desk_only)):
+    if all(value is None for value in (areas, habits, tools, minutes, desk_only, cautions,
+                                       avoid_areas)) and not no_cautions:
         raise UsageError("nothing to change; give at least one of --areas, --habits, --tools, "
-                         "--minutes, --desk-only/--no-desk-only.")
+                         "--minutes, --desk-only/--no-desk-only, --cautions, --no-cautions, "
+                         "--avoid-areas.")
+    if cautions is not None and no_cautions:
+        raise UsageError("give either --cautions or --no-cautions, not both.")
     from coach.catalog import load_catalog
 
     catalog = load_catalog()
     changes = {}
+    if cautions is not None:
+        changes["cautions"] = catalog.resolve_list("caution", cautions)
+        changes["screened"] = True
+    if no_cautions:
+        changes["cautions"] = ()
+        changes["screened"] = True
+    if avoid_areas is not None:
+        changes["avoid_areas"] = catalog.resolve_list("area", avoid_areas)
     for kind, text in (("area", areas), ("habit", habits), ("tool", tools)):
         if text is None:
             continue
@@ -82,3 +104,46 @@ def set_(areas, habits, tools, minutes, desk_only) -> None:
     updated = replace(store.load_profile() or Profile(), **changes)
     store.save_profile(updated)
     click.echo("Saved your profile:\n" + format_profile(updated))
+    _say_what_the_cautions_mean(catalog, updated)
+
+
+def _say_what_the_cautions_mean(catalog, current: Profile) -> None:
+    from coach import safety
+
+    if any(caution in safety.WHERE_CAUTIONS for caution in current.cautions) and not (
+            current.avoid_areas):
+        click.echo("Which areas should coach leave out? Say so with "
+                   "'coach profile set --avoid-areas neck,low-back'; until then routines are "
+                   "gentle.")
+    questions = safety.screening_questions(catalog)
+    for line in safety.clinician_first(questions, current.cautions):
+        click.echo(line)
+
+
+@profile.command()
+def screen() -> None:
+    """Answer the safety questions in the terminal (the same ones the app asks)."""
+    from coach import safety
+    from coach.catalog import load_catalog
+    from coach.store import Store
+
+    catalog = load_catalog()
+    store = Store()
+    current = store.load_profile() or Profile()
+    click.echo("Safety questions before your first routine. Answer y or n (Enter: n).")
+    yes: list[str] = []
+    for question in safety.screening_questions(catalog):
+        if click.confirm(question.text, default=False):
+            yes.append(question.caution)
+            click.echo(safety.answer_text(question))
+            click.echo("")
+    avoid = current.avoid_areas
+    if any(caution in safety.WHERE_CAUTIONS for caution in yes):
+        names = ", ".join(catalog.areas)
+        text = click.prompt(f"Which areas should coach leave out? ({names})",
+                            default=",".join(avoid), show_default=bool(avoid))
+        avoid = catalog.resolve_list("area", text)
+    updated = replace(current, cautions=tuple(yes), avoid_areas=avoid, screened=True)
+    store.save_profile(updated)
+    click.echo("Saved your answers:\n" + format_profile(updated))
+    _say_what_the_cautions_mean(catalog, updated)

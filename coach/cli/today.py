@@ -9,7 +9,18 @@ import click
 
 from coach.cli.common import load_catalog_with_warnings, parse_day, print_json
 from coach.errors import UsageError
-from coach.model import MAX_MINUTES, MIN_MINUTES, History, Profile, Routine, duration_text
+from coach.model import (
+    MAX_MINUTES,
+    MIN_MINUTES,
+    STRETCH_ONLY,
+    History,
+    Profile,
+    Routine,
+    duration_text,
+)
+
+NOT_SCREENED = ("coach: the safety questions are not answered yet, so today's routine is "
+                "gentle; answer them with 'coach profile screen' (or open the app).")
 
 
 @click.command()
@@ -38,12 +49,16 @@ def today(day_text, minutes, desk, areas, habits, tools, as_json) -> None:
         changes["minutes"] = minutes
     if desk:
         changes["desk_only"] = True
+    if not as_json and day_text is None:
+        _ask_soreness_once(day)
     profile, history = _saved_profile_and_history(day)
-    if profile is None:
-        profile = Profile()
-        if not {"areas", "habits", "tools"} <= set(changes):
-            click.echo("coach: no saved profile, so this uses a desk-worker default "
-                       "(set yours with 'coach profile set').", err=True)
+    if profile is None and not {"areas", "habits", "tools"} <= set(changes):
+        click.echo("coach: no saved profile, so this uses a desk-worker default, gentle until "
+                   "you answer the safety questions ('coach profile screen'; set the rest "
+                   "with 'coach profile set').", err=True)
+    elif profile is None or not profile.screened:
+        click.echo(NOT_SCREENED, err=True)
+    profile = profile or Profile()
     profile = replace(profile, **changes)
 
     from coach.builder import build_routine
@@ -64,6 +79,43 @@ def _saved_profile_and_history(day: date) -> tuple[Profile | None, History]:
     return profile, store.builder_history(day, _local_zone())
 
 
+def _ask_soreness_once(day: date) -> None:
+    """The day after a session, in a terminal, ask once per area worked whether it is still
+    sore; the answers are stored as "soreness" events and lower that area's dose if needed."""
+    import sys
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return
+    from datetime import datetime, time, timedelta
+
+    from coach.response import soreness_due
+    from coach.store import Store
+
+    store, zone = Store(), _local_zone()
+    since = datetime.combine(day - timedelta(days=2), time(), zone)
+    until = datetime.combine(day + timedelta(days=1), time(), zone)
+    answered = [event for event in store.events(since, until) if event.get("kind") == "soreness"]
+    due = soreness_due(day, store.sessions(since, until), answered)
+    if due is None:
+        return
+    session, areas = due
+    catalog = load_catalog_with_warnings()
+    click.echo("Still sore from yesterday's session? (none / some / a lot; Enter: none)")
+    for area in areas:
+        label = catalog.areas[area].label if area in catalog.areas else area
+        answer = click.prompt(f"  {label}", default="none", show_default=False,
+                              type=click.Choice(["none", "some", "a lot", "a-lot"],
+                                                case_sensitive=False), show_choices=False)
+        store.add_event("soreness", datetime.now(zone), area=area,
+                        level=answer.lower().replace(" ", "-"), session_id=session.id)
+    click.echo(SORENESS_NOTE)
+    click.echo("")
+
+
+SORENESS_NOTE = ("Soreness like after exercise is normal and goes within 24-48 hours; "
+                 "if it lasts longer, the dose was too much, and coach makes it lighter.")
+
+
 def _local_zone():
     from datetime import datetime
 
@@ -73,8 +125,21 @@ def _local_zone():
 def format_routine(routine: Routine, catalog) -> str:
     from coach.catalog import POSITIONS, TECHNIQUES
 
-    lines = [f"Today, {routine.day.strftime('%A %d %B %Y')}: "
-             f"{duration_text(routine.total_s)} of your {routine.minutes} minutes", ""]
+    lines = []
+    if routine.safety_level == "see-clinician":
+        lines.append(routine.safety_reasons[0])
+        lines.extend(f"  {reason}" for reason in routine.safety_reasons[1:])
+        return "\n".join(lines)
+    notes = list(routine.notes)
+    if notes and routine.safety_reasons and notes[0] == routine.safety_reasons[0]:
+        lines += [notes.pop(0), ""]  # the clinician sentence comes first
+    lines += [f"Today, {routine.day.strftime('%A %d %B %Y')}: "
+              f"{duration_text(routine.total_s)} of your {routine.minutes} minutes", ""]
+    if routine.safety_level != "ok":
+        lines.append(f"Safety: {routine.safety_level}.")
+        lines.extend(f"  {reason}" for reason in routine.safety_reasons
+                     if reason not in lines)
+        lines.append("")
     # A bilateral muscle is two steps with the same dose: show it once, "left, then right".
     entries: list[list] = []
     for step in routine.steps:
@@ -90,9 +155,13 @@ def format_routine(routine: Routine, catalog) -> str:
         tools = " + ".join(catalog.tools[tool].label.lower() if tool in catalog.tools else tool
                            for tool in step.tools)
         lines.append(f"{number:>2}. {step.muscle_name}{side}  ({duration_text(seconds)})")
-        lines.append(f"    {tools}, {POSITIONS.get(step.position, step.position)}: "
-                     f"{TECHNIQUES.get(step.technique, step.technique)} {step.hold_s} s "
-                     f"x {step.reps}, release {step.release_s} s")
+        if step.technique == STRETCH_ONLY:
+            lines.append(f"    {POSITIONS.get(step.position, step.position)}: "
+                         "stretch only, no pressure")
+        else:
+            lines.append(f"    {tools}, {POSITIONS.get(step.position, step.position)}: "
+                         f"{TECHNIQUES.get(step.technique, step.technique)} {step.hold_s} s "
+                         f"x {step.reps}, release {step.release_s} s")
         if step.stretch:
             lines.append(f"    then stretch: {step.stretch.name}, {step.stretch.hold_s} s "
                          f"x {step.stretch.reps}")
@@ -101,7 +170,7 @@ def format_routine(routine: Routine, catalog) -> str:
             lines.append(f"    careful: {caution}")
     if not routine.steps:
         lines.append("No steps today.")
-    for note in routine.notes:
+    for note in notes:
         lines.append(f"Note: {note}")
     lines.append("")
     lines.append("Press to a strong but bearable ache (about 5-7 out of 10), never a wince. "

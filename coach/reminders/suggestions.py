@@ -10,9 +10,9 @@ Pure: the chooser takes plain records and dates and returns a Suggestion. Its ru
   muscle a day); the first break of a day may be one, then three movement breaks follow;
 - breaks are for comfort and movement (DOMAIN.md 5): a movement is always the default.
 
-Two things are wired in one place each so the lead can adapt them at merge time:
-`movements_from(catalog)` (how the library's movement entries map to Movement) and
-`may_suggest_pressure(profile)` (the safety gate).
+Two things are decided in one place each: `movements_from(catalog)` (how the library's
+movement entries map to Movement) and `may_suggest_pressure(...)` (the safety gate, from
+`safety.assess`, the same answer the routine gets).
 """
 
 from __future__ import annotations
@@ -67,13 +67,20 @@ def movements_from(catalog) -> list[Movement]:
             for target in catalog.targets.values() if target.kind == MOVEMENT]
 
 
-def may_suggest_pressure(profile) -> bool:
+def may_suggest_pressure(profile, catalog, history, day: date, area: str | None) -> bool:
     """The safety gate for pressure on a break: the one place it is decided.
 
-    Until the safety assessment gives a level, pressure is suggested on a break only to
-    someone who named no caution at all; everyone else gets movement breaks.
+    Pressure only for a screened person whose routine may press today (`safety.assess`
+    says "ok" or "gentle") and never on an area the gates keep free of pressure; everyone
+    else gets movement breaks.
     """
-    return profile is not None and not profile.cautions
+    from coach.safety import assess
+
+    if profile is None or not profile.screened or area is None:
+        return False
+    gate = assess(profile, catalog, history, day)
+    return (gate.level in ("ok", "gentle") and area not in gate.avoided_areas
+            and area not in gate.no_pressure_areas)
 
 
 def choose(movements: Sequence[Movement], past: Iterable[PastBreak], today: date,

@@ -120,7 +120,8 @@ def _break_text(store, now: datetime, zone: tzinfo):
     routine = _micro_routine(profile or Profile(), area, day, history, catalog) if area else None
     muscles = tuple(dict.fromkeys(step.muscle for step in routine.steps)) if routine else ()
     suggestion = choose(movements_from(catalog), past_breaks(store, now, zone), day, muscles,
-                        history.last_done, may_suggest_pressure(profile))
+                        history.last_done,
+                        may_suggest_pressure(profile, catalog, history, day, area))
     if suggestion is None:
         return (*_fallback(BREAK)[:2], None, None)
     if suggestion.kind == MOVEMENT:

@@ -75,6 +75,7 @@ from coach.store.records import (
 SCHEMA_VERSION = 1
 HISTORY_DAYS = 7
 LAST_DONE_DAYS = 28
+RESPONSE_DAYS = 183
 
 MAIN_FILE = "coach.json"
 KINDS = ("ratings", "sessions", "events")
@@ -621,34 +622,19 @@ class Store:
     # ------------------------------------------------------------ history
 
     def builder_history(self, day: date, tz: tzinfo) -> History:
-        """Resting pain per area over the 7 days ending `day`, and when each muscle was last done.
+        """What the builder needs for `day`: recent resting pain, latest ratings and notes,
+        the sessions done (last done, how often, the last dose), how pain changed after
+        each muscle, and soreness answers; response.history_for does the summing up."""
+        from coach.response import history_for
 
-        A rating counts for the local date it was given on (its stored offset), as in
-        the weekly trends.
-        """
-        first = day - timedelta(days=HISTORY_DAYS - 1)
-        # A day of margin either side: a rating's own offset may differ from tz.
-        since = datetime.combine(first, time(), tz) - timedelta(days=1)
         until = datetime.combine(day + timedelta(days=1), time(), tz) + timedelta(days=1)
-        totals: dict[str, list[int]] = {}
-        for rating in self.ratings(since, until):
-            if rating.phase == "after" or not first <= rating.at.date() <= day:
-                continue
-            totals.setdefault(rating.area, []).append(rating.rating)
-        pain = {area: round(sum(values) / len(values), 2) for area, values in totals.items()}
-
         recent = datetime.combine(day - timedelta(days=LAST_DONE_DAYS), time(), tz)
-        last_done: dict[str, date] = {}
-        for session in self.sessions(recent, until):
-            if session.day > day:
-                continue
-            for step in session.steps:
-                muscle = step.get("muscle")
-                if not (muscle and step.get("completed")):
-                    continue
-                if last_done.get(muscle, date.min) < session.day:
-                    last_done[muscle] = session.day
-        return History(pain=pain, last_done=last_done)
+        soreness = [event for event in self.events(recent, until)
+                    if event.get("kind") == "soreness"]
+        # half a year back: a muscle not done for that long starts at the low end again
+        since = datetime.combine(day - timedelta(days=RESPONSE_DAYS), time(), tz)
+        return history_for(day, tz, self.ratings(since, until), self.sessions(since, until),
+                           soreness)
 
 
     # ------------------------------------------------------------ doctor

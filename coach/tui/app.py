@@ -114,10 +114,12 @@ class CoachApp(App[None]):
         for problem in self.catalog.problems:  # a broken file of the person's own
             self.notify(f"{problem} (the entry was skipped).", title="Routine library",
                         severity="warning", timeout=15)
-        if self.store.load_profile() is None:
+        saved = self.store.load_profile()
+        if saved is None or not saved.screened:
+            # Screening comes before the first routine however the profile was made.
             from coach.tui.screens.onboarding import OnboardingScreen
 
-            self.push_screen(OnboardingScreen())
+            self.push_screen(OnboardingScreen(saved))
         else:
             from coach.tui.screens.home import HomeScreen
 

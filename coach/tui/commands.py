@@ -10,7 +10,7 @@ ACTIONS = (
     ("I only have a few minutes", "short_routine", "Rebuild today's routine shorter"),
     ("Resume today's session", "resume_session", "Continue where you stopped"),
     ("Log pain now", "quick_log", "Rate an area 0-10"),
-    ("Trends", "open('trends')", "Resting pain over 8 weeks, what works"),
+    ("Trends", "open('trends')", "Resting pain over 8 weeks, pain after vs before"),
     ("Settings", "open('settings')", "Profile and reminder schedule"),
     ("Library", "open('library')", "Every muscle, stretch and movement; search where it hurts"),
     ("History", "open('history')", "Ratings and sessions by day; fix a wrong rating"),

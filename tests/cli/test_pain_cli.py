@@ -92,7 +92,8 @@ def test_report_json_text_and_csv(tmp_path):
     assert report["weeks"][1]["end"] == "2026-11-22"
     neck = report["weeks"][1]["areas"]["neck"]
     assert neck == {"mean": 3.33, "n": 3, "min": 3, "max": 4, "change": -2.67,
-                    "change_pct": -44.4, "flag": "improving"}
+                    "change_pct": -44.4, "flag": "improving", "baseline": 6.0,
+                    "baseline_change": -2.67, "baseline_flag": "improving", "high": False}
 
     text = coach(tmp_path, "report", "--weeks", "2", "--until", "2026-11-22")
     assert text.returncode == 0

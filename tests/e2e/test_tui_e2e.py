@@ -130,8 +130,8 @@ def terminal(tmp_path):
 
 
 def test_a_person_onboards_runs_and_ends_a_session(terminal):
-    screen = terminal.wait_for("safety check 1 of")
-    for _ in range(40):  # Enter through onboarding with the preselected defaults
+    screen = terminal.wait_for("does any of these apply to you now")
+    for _ in range(8):  # Enter through onboarding with the preselected defaults
         if "s Start" in screen and "Today," in screen:
             break
         terminal.press("Enter")

@@ -63,7 +63,7 @@ def clock():
 @pytest.fixture
 def profile_store(store):
     """A store with the default desk-worker profile saved (the app opens on home)."""
-    store.save_profile(Profile())
+    store.save_profile(Profile(screened=True))
     return store
 
 

@@ -42,10 +42,10 @@ def test_onboarding_urgent_yes(snap_compare, store, make_app, size):
     async def answer_urgent_yes(pilot) -> None:
         await settle(pilot)
         screen = pilot.app.screen
-        urgent = next(n for n, q in enumerate(screen.questions) if q.urgent)
-        screen.show_page(urgent)
-        await pilot.pause()
-        screen._answered_yes(urgent)
+        urgent = next(q for q in screen.questions if q.urgent)
+        checklist = screen.query_one("#safety-list")
+        checklist.highlighted = [o.value for o in checklist.options].index(urgent.caution)
+        await pilot.press("space")
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=answer_urgent_yes)
@@ -103,7 +103,7 @@ def test_trends(snap_compare, demo_app, size):
 
 @pytest.mark.parametrize("size", ALL)
 def test_settings(snap_compare, store, make_app, size):
-    store.save_profile(Profile())
+    store.save_profile(Profile(screened=True))
 
     async def open_settings(pilot) -> None:
         await settle(pilot)

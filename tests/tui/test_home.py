@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from textual.widgets import DataTable
 
 from coach.model import duration_text
-from coach.store import Rating
+from coach.store import Rating, SessionRecord
 from coach.tui.screens.home import HomeScreen
 from tests.helpers import screen_lines, sync
+
+from .conftest import TZ
+
+
+def record(day: date, done_s: int = 600) -> SessionRecord:
+    """A finished session on `day` that worked the neck."""
+    started = datetime(day.year, day.month, day.day, 12, tzinfo=TZ)
+    steps = [{"muscle": "upper-trapezius", "area": "neck", "side": "both", "tool": "hands",
+              "technique": "sustained-pressure", "seconds": done_s, "completed": True}]
+    return SessionRecord(id=f"{day}-12", day=day, started_at=started, finished_at=None,
+                         planned_s=done_s, done_s=done_s, steps=steps, status="finished")
 
 pytestmark = pytest.mark.xdist_group("tui-app")
 
@@ -120,3 +131,66 @@ async def test_this_weeks_pain_shows_mean_and_flag_in_words(profile_store, make_
         text = str(app.screen.query_one("#pain-panel").render())
         neck_line = next(line for line in text.splitlines() if line.startswith("Neck"))
         assert "3.3" in neck_line and "improving" in neck_line
+
+
+@sync
+@pytest.mark.parametrize("size", [(80, 24), (60, 18)])
+async def test_an_urgent_answer_shows_why_first_and_the_button_on_screen(store, make_app, size):
+    from coach.model import Profile
+
+    store.save_profile(Profile(cautions=("numbness-tingling",), screened=True))
+    app = make_app(store)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HomeScreen)
+        assert screen.routine.safety_level == "see-clinician" and not screen.routine.steps
+        text = str(screen.query_one("#safety-line").render())
+        assert text.startswith("No routine today")
+        button = screen.query_one("#safety-settings")
+        assert button.display
+        region = button.region
+        assert region.height > 0 and region.bottom <= size[1] - 1, region
+
+
+@sync
+async def test_an_avoided_area_is_named_on_home(store, make_app):
+    from coach.model import Profile
+
+    store.save_profile(Profile(cautions=("recent-injury-surgery",), avoid_areas=("neck",),
+                               screened=True))
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert all(step.area != "neck" for step in screen.routine.steps)
+        assert "neck" in str(screen.query_one("#safety-line").render()).lower()
+        assert not screen.query_one("#safety-panel").has_class("-hidden")
+
+
+@sync
+async def test_the_first_open_the_next_day_asks_about_soreness_once(profile_store, make_app,
+                                                                    clock):
+    from coach.tui.dialogs.soreness import SorenessDialog
+
+    store = profile_store
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        yesterday = app.today() - timedelta(days=1)
+        store.save_session(record(yesterday))
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, SorenessDialog)
+        await pilot.click("#sore-a-lot")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    [event] = [e for e in store.events() if e["kind"] == "soreness"]
+    assert (event["area"], event["level"]) == ("neck", "a-lot")
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen), "asked only once"

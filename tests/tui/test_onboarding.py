@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Button, Static
+from textual.widgets import Static
 
 from coach import safety
 from coach.model import DEFAULT_AREAS, DEFAULT_MINUTES
@@ -23,19 +23,19 @@ async def test_enter_through_every_page_saves_defaults_and_opens_today(store, ma
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, OnboardingScreen)
-        questions = safety.screening_questions(catalog)
-        assert screen.pages[: len(questions)] == [f"q-{n}" for n in range(len(questions))]
+        assert screen.pages[0] == "safety" and len(screen.pages) <= 7
         presses = 0
         while isinstance(app.screen, OnboardingScreen):
             await pilot.press("enter")
             await pilot.pause()
             presses += 1
-        assert presses == len(questions) + 7
+        assert presses == 8  # seven pages and the voice question
         assert isinstance(app.screen, HomeScreen)
         profile = store.load_profile()
         assert profile.areas == tuple(a for a in catalog.areas if a in DEFAULT_AREAS)
         assert profile.minutes == DEFAULT_MINUTES and not profile.desk_only
-        assert profile.cautions == ()
+        assert profile.cautions == () and profile.screened
+        assert "hands" in profile.tools
         assert store.load_settings()["reminders"]["routine_times"] == ["12:30"]
         from coach.voice import service_found
 
@@ -45,39 +45,88 @@ async def test_enter_through_every_page_saves_defaults_and_opens_today(store, ma
 
 
 @sync
-async def test_yes_explains_adds_the_caution_and_urgent_flags_say_see_a_clinician(
+async def test_safety_is_one_checklist_with_none_preselected_and_hands_always_on(
+        store, make_app, catalog):
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        checklist = app.screen.query_one("#safety-list")
+        assert checklist.selected == ["none"]
+        assert len(checklist.options) == len(safety.screening_questions(catalog)) + 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert all(str(option.prompt) != "Your hands"
+                   for option in app.screen.query_one("#tools-list").options)
+
+
+@sync
+async def test_q_and_esc_leave_the_first_page(store, make_app):
+    app = make_app(store)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert "q or Esc leaves" in str(app.screen.query_one("#onboarding-progress").render())
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.return_code == 0 or app.return_code is None
+    assert store.load_profile() is None
+
+
+@sync
+async def test_a_ticked_item_explains_in_place_and_urgent_ones_say_see_a_clinician(
         store, make_app, catalog):
     app = make_app(store)
     questions = safety.screening_questions(catalog)
-    urgent_index = next(n for n, q in enumerate(questions) if q.urgent)
-    calm_index = 0
-    async with app.run_test(size=(100, 30)) as pilot:
+    urgent = next(q for q in questions if q.urgent)
+    calm = next(q for q in questions if q.caution not in safety.WHERE_CAUTIONS)
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.screen
-        await pilot.click(f"#yes-{calm_index}")
+        checklist = screen.query_one("#safety-list")
+        for question in (calm, urgent):
+            checklist.highlighted = [o.value for o in checklist.options].index(question.caution)
+            await pilot.press("space")
+            await pilot.pause()
+        assert "none" not in checklist.selected
+        answer = screen.query_one("#safety-answer", Static)
+        assert "urgent" in answer.classes and "-hidden" not in answer.classes
+        text = str(answer.render())
+        assert "see a doctor or physiotherapist" in text
+        assert text.index(urgent.label) < text.index(calm.label), "urgent first"
+        for _ in range(12):
+            if not isinstance(app.screen, OnboardingScreen):
+                break
+            await pilot.press("enter")
+            await pilot.pause()
+        assert isinstance(app.screen, HomeScreen), screen.pages[screen.index]
+        assert store.load_profile().cautions == (calm.caution, urgent.caution)
+        assert app.screen.routine.safety_level == "see-clinician"
+
+
+@sync
+async def test_an_injury_asks_where_and_leaves_those_areas_out(store, make_app, catalog):
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        page = screen.query_one(f"#q-{calm_index}")
-        answer = str(page.query_one(".answer", Static).render())
-        assert questions[calm_index].meaning.split()[0] in answer
-        assert app.focused.id == f"continue-{calm_index}"
+        screen = app.screen
+        checklist = screen.query_one("#safety-list")
+        checklist.highlighted = [o.value for o in checklist.options].index(
+            "recent-injury-surgery")
+        await pilot.press("space", "enter")
+        await pilot.pause()
+        assert screen.pages[screen.index] == "where"
         await pilot.press("enter")
         await pilot.pause()
-        while screen.index < urgent_index:
+        assert screen.pages[screen.index] == "where", "an area must be ticked"
+        screen.query_one("#where-list").select("neck")
+        for _ in range(12):
+            if not isinstance(app.screen, OnboardingScreen):
+                break
             await pilot.press("enter")
             await pilot.pause()
-        await pilot.click(f"#yes-{urgent_index}")
-        await pilot.pause()
-        page = screen.query_one(f"#q-{urgent_index}")
-        answer_widget = page.query_one(".answer", Static)
-        assert "urgent" in answer_widget.classes
-        assert "see a doctor or physiotherapist" in str(answer_widget.render())
-        assert str(page.query_one(f"#continue-{urgent_index}", Button).label).startswith(
-            "I understand")
-        while isinstance(app.screen, OnboardingScreen):
-            await pilot.press("enter")
-            await pilot.pause()
-        cautions = store.load_profile().cautions
-        assert cautions == (questions[calm_index].caution, questions[urgent_index].caution)
+        assert isinstance(app.screen, HomeScreen), screen.pages[screen.index]
+        profile = store.load_profile()
+        assert profile.avoid_areas == ("neck",)
+        assert all(step.area != "neck" for step in app.screen.routine.steps)
 
 
 @sync
@@ -140,3 +189,21 @@ async def test_the_voice_question_defaults_to_yes_only_when_a_speech_service_is_
         await pilot.press("enter")
         await pilot.pause()
     assert store.load_settings()["app"]["voice"] is (not found)
+
+
+@sync
+async def test_a_profile_made_without_screening_is_screened_on_first_open(store, make_app):
+    from coach.model import Profile
+
+    store.save_profile(Profile(areas=("jaw",), tools=("hands",), minutes=7))
+    app = make_app(store)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, OnboardingScreen)
+        for _ in range(12):
+            if not isinstance(app.screen, OnboardingScreen):
+                break
+            await pilot.press("enter")
+            await pilot.pause()
+        profile = store.load_profile()
+        assert profile.screened and profile.areas == ("jaw",) and profile.minutes == 7

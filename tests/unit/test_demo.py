@@ -51,7 +51,7 @@ def test_eight_weeks_of_history_fill_every_screen(tmp_path):
     assert len(weeks_with_pain) == DEMO_WEEKS - 1  # every full week has resting ratings
     assert all(week["sessions"] > 0 for week in report["weeks"][:-1])
     assert any(week["reminders_acted"] > 0 for week in report["weeks"])
-    assert report["works"], "before/after pairs give a 'what works' list"
+    assert report["after_vs_before"], "before/after pairs give a pain-after-vs-before list"
     neck = [week["areas"]["neck"]["mean"] for week in report["weeks"] if "neck" in week["areas"]]
     assert neck[-1] < neck[0], "the demo's neck story improves"
 

@@ -35,6 +35,10 @@ HELP_TEXT = """\
   or 30% is one you would notice. Press to "good pain", about 5-7:
   wincing means too hard.
 
+[b]Soreness afterwards[/b] like after exercise is normal and goes
+  within 24-48 hours; if it lasts longer, it was too much: coach
+  asks the next day and makes that area lighter.
+
 [b]Stop and see a clinician[/b] if you get numbness, tingling or
   weakness, sharp or shooting pain, or pain that is constant or severe.
 

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Button, DataTable, Footer, Static
 
 from coach.errors import CoachError
 from coach.model import Routine, duration_text
@@ -72,6 +72,9 @@ def column_widths(width: int, *, muscle: int, tool: int, wide: bool,
 
 
 class HomeScreen(Screen):
+    # The routine has the focus (Enter starts it), never the safety panel's button, which
+    # is only shown, and focused, when there is no routine.
+    AUTO_FOCUS = "#routine-table"
     BINDINGS = [
         Binding("s", "start_routine", "Start"),
         Binding("m", "short_routine", "N min"),
@@ -94,6 +97,9 @@ class HomeScreen(Screen):
     def compose(self) -> ComposeResult:
         yield TitleBar("Today")
         with Vertical(id="home-body"):
+            with Vertical(id="safety-panel", classes="-hidden"):
+                yield Static(id="safety-line")
+                yield Button("Change my safety answers", id="safety-settings")
             yield Static(id="resume-line", classes="-hidden")
             with Vertical(id="routine-panel", classes="panel"):
                 yield DataTable(id="routine-table", cursor_type="row")
@@ -111,6 +117,47 @@ class HomeScreen(Screen):
         self.reload()
         self.show_reminders()
         self.call_after_refresh(self.app.home_painted)
+        self.call_after_refresh(self.ask_soreness)
+
+    def ask_soreness(self) -> None:
+        """The day after a session, the first open asks once per area worked whether it is
+        still sore; every answer (and a skip, as "none") is stored, so it asks only once."""
+        from coach.response import soreness_due
+
+        app = self.app
+        if app.demo:  # the demo's made-up history: nothing to ask a person about
+            return
+        day = app.today()
+        since = datetime.combine(day - timedelta(days=2), time.min, tzinfo=app.tz)
+        try:
+            answered = [event for event in app.store.events(since=since)
+                        if event.get("kind") == "soreness"]
+            due = soreness_due(day, app.store.sessions(since=since), answered)
+        except CoachError:
+            return
+        if due is None:
+            return
+        session, areas = due
+        from coach.tui.dialogs.soreness import SorenessDialog
+
+        def ask(remaining: list[str]) -> None:
+            if not remaining:
+                self.reload()
+                return
+            area = remaining[0]
+
+            def answered_with(level: str | None) -> None:
+                try:
+                    app.store.add_event("soreness", app.now(), area=area,
+                                        level=level or "none", session_id=session.id)
+                except CoachError as error:
+                    self.notify(str(error), severity="error")
+                    return
+                ask(remaining[1:])
+
+            app.push_screen(SorenessDialog(app.area_label(area)), answered_with)
+
+        ask(list(areas))
 
     def on_resize(self) -> None:
         self.set_class(self.app.size.height < TINY_ROWS, "-tiny")
@@ -132,6 +179,7 @@ class HomeScreen(Screen):
         except CoachError as error:
             self.routine = Routine(day=day, minutes=0, steps=(), notes=(str(error),))
         self._show_routine(self.routine)
+        self._show_safety(self.routine)
         start_of_day = datetime.combine(day, time.min, tzinfo=app.tz)
         sessions_today = app.store.sessions(since=start_of_day)
         self.resumable = find_resumable(sessions_today)
@@ -179,6 +227,29 @@ class HomeScreen(Screen):
             self.query_one("#step-why", Static).update(notes + " Change them in settings (,).")
         else:
             self._show_why(0)
+
+    def _show_safety(self, routine: Routine) -> None:
+        """Why the routine is lighter, stretch-only, leaves an area out, or is not given:
+        the see-a-clinician sentence first, then one line per reason."""
+        panel = self.query_one("#safety-panel")
+        if routine.safety_level == "ok" and not routine.safety_reasons:
+            panel.add_class("-hidden")
+            return
+        lines = list(dict.fromkeys(routine.safety_reasons))
+        if routine.safety_level != "see-clinician":
+            lines.insert(0 if not routine.notes or routine.notes[0] not in lines else 1,
+                         f"Today's routine is {routine.safety_level}.")
+        self.query_one("#safety-line", Static).update("\n".join(lines))
+        panel.set_class(routine.safety_level in ("see-clinician", "stretch-only"), "urgent")
+        button = self.query_one("#safety-settings", Button)
+        button.display = routine.safety_level == "see-clinician"
+        panel.remove_class("-hidden")
+        if button.display:
+            button.focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "safety-settings":
+            self.app.action_open("settings")
 
     def _show_why(self, index: int) -> None:
         if self.routine is None or not self.routine.steps or not self.rows:
@@ -277,9 +348,13 @@ class HomeScreen(Screen):
             return
         minutes = max(1, round(record.planned_s / 60))
         day = self.app.today()
+        # The routine may be shorter than its budget (gentle doses), so the planned time
+        # alone does not say which budget built it: try the day's own budget too.
         candidates = [
             self.app.build_today(minutes=minutes),
             self.app.build_today(minutes=minutes, history_until=day - timedelta(days=1)),
+            self.app.build_today(self.app.minutes_today),
+            self.app.build_today(self.app.minutes_today, history_until=day - timedelta(days=1)),
         ]
         routine = routine_for_resume(record, candidates)
         if routine is None:

@@ -1,7 +1,10 @@
-"""First run: safety screening, then areas, habits, tools, minutes, desk-only, reminder times.
+"""First run: the safety checklist, then areas, habits, tools, minutes, desk-only, reminders.
 
-One short page at a time. Sensible answers are preselected, so pressing Enter on every page
-gives a working routine in well under 30 seconds. Esc goes back a page.
+One short page at a time. Sensible answers are preselected ("None of these" on the safety
+checklist), so pressing Enter on every page gives a working routine in well under 30
+seconds. A ticked safety item opens its explanation in place; an injury, surgery, implant
+or wound asks where, and those areas are left out. Esc goes back a page; q or Esc on the
+first page leaves.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from textual.widgets import Button, ContentSwitcher, Footer, Input, Static
 from textual.widgets.selection_list import Selection
 
 from coach import safety
+from coach.builder import ALWAYS_OWNED
 from coach.errors import CoachError
 from coach.model import DEFAULT_AREAS, DEFAULT_HABITS, DEFAULT_MINUTES, DEFAULT_TOOLS, Profile
 from coach.tui.dialogs.minutes import parse_minutes
@@ -31,17 +35,31 @@ class ChoiceList(TickList):
         self.screen.next_page()
 
 
-class OnboardingScreen(Screen):
-    BINDINGS = [Binding("escape", "back", "Back")]
+NONE_OF_THESE = "none"
 
-    def __init__(self) -> None:
+
+class OnboardingScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "Back / leave"),
+        Binding("q", "leave", "Leave"),
+    ]
+
+    def __init__(self, existing: Profile | None = None) -> None:
+        """existing: a profile made without the safety questions (`coach profile set`);
+        its answers are preselected and only the safety answers are new."""
         super().__init__()
+        self.existing = existing
         self.questions: list[safety.Question] = []
-        self.yes_to: list[str] = []
         self.pages: list[str] = []
         self.index = 0
         self.desk_only = False
         self.speak = True  # the voice page's answer
+
+    @property
+    def yes_to(self) -> list[str]:
+        """The cautions ticked on the safety page (in the catalog's order)."""
+        chosen = set(self.query_one("#safety-list", ChoiceList).selected)
+        return [question.caution for question in self.questions if question.caution in chosen]
 
     def compose(self) -> ComposeResult:
         catalog = self.app.catalog
@@ -49,26 +67,37 @@ class OnboardingScreen(Screen):
         yield TitleBar("Welcome")
         yield Static(id="onboarding-progress")
         with ContentSwitcher():
-            for number, question in enumerate(self.questions):
-                with Vertical(id=f"q-{number}", classes="page"):
-                    yield Static(f"Before we start: safety check {number + 1} of "
-                                 f"{len(self.questions)}", classes="hint")
-                    yield Static(question.text, classes="question")
-                    yield Static("", classes="answer -hidden")
-                    with Horizontal(classes="buttons"):
-                        yield Button("No", id=f"no-{number}", variant="primary")
-                        yield Button("Yes", id=f"yes-{number}")
-                        yield Button("Continue", id=f"continue-{number}", classes="-hidden",
-                                     variant="primary")
+            with Vertical(id="safety", classes="page"):
+                yield Static("Before we start: does any of these apply to you now?",
+                             classes="question")
+                yield ChoiceList(
+                    Selection("None of these", NONE_OF_THESE, True),
+                    *(Selection(question.text, question.caution, False)
+                      for question in self.questions),
+                    id="safety-list")
+                yield Static("", id="safety-answer", classes="answer -hidden")
+                yield Static("Space ticks · Enter continues · q or Esc leaves", classes="hint")
+            with Vertical(id="where", classes="page"):
+                yield Static("Where is the injury, surgery, implant or wound? coach leaves "
+                             "those areas out.", classes="question")
+                yield ChoiceList(*(Selection(area.label, area_id, False)
+                                   for area_id, area in catalog.areas.items()),
+                                 id="where-list")
+                yield Static("", id="where-error", classes="error")
+                yield Static("Space ticks · Enter continues · Esc goes back", classes="hint")
+            current = self.existing or Profile(DEFAULT_AREAS, DEFAULT_HABITS, DEFAULT_TOOLS,
+                                               DEFAULT_MINUTES)
             yield self._choice_page("areas", "Where do knots bother you?", catalog.areas,
-                                    DEFAULT_AREAS)
+                                    current.areas)
             yield self._choice_page("habits", "How do you spend your day?", catalog.habits,
-                                    DEFAULT_HABITS)
-            yield self._choice_page("tools", "What do you have at hand?", catalog.tools,
-                                    DEFAULT_TOOLS)
+                                    current.habits)
+            yield self._choice_page(
+                "tools", "What do you have at hand? (Your hands are always used.)",
+                {tool_id: tool for tool_id, tool in catalog.tools.items()
+                 if tool_id not in ALWAYS_OWNED}, current.tools)
             with Vertical(id="minutes", classes="page"):
                 yield Static("How many minutes a day?", classes="question")
-                yield Input(str(DEFAULT_MINUTES), id="minutes-input", type="integer")
+                yield Input(str(current.minutes), id="minutes-input", type="integer")
                 yield Static("", id="minutes-error", classes="error")
                 yield Static("3 to 60. Two short sessions beat one long one. Enter continues.",
                              classes="hint")
@@ -122,27 +151,29 @@ class OnboardingScreen(Screen):
         )
 
     def on_mount(self) -> None:
-        self.pages = [f"q-{number}" for number in range(len(self.questions))]
-        self.pages += ["areas", "habits", "tools", "minutes", "desk", "voice", "reminders"]
+        self.pages = ["safety", "areas", "habits", "tools", "minutes", "desk", "voice",
+                      "reminders"]
+        if self.existing is not None:
+            self.desk_only = self.existing.desk_only
         self.show_page(0)
 
     # ----- paging -----------------------------------------------------------------------
 
+    def _where_needed(self) -> bool:
+        return any(caution in safety.WHERE_CAUTIONS for caution in self.yes_to)
+
     def show_page(self, index: int) -> None:
+        self.pages = ["safety", *(["where"] if self._where_needed() else []),
+                      "areas", "habits", "tools", "minutes", "desk", "reminders"]
         self.index = max(0, min(index, len(self.pages) - 1))
         page_id = self.pages[self.index]
         self.query_one(ContentSwitcher).current = page_id
+        leave = "q or Esc leaves" if self.index == 0 else "Esc goes back"
         self.query_one("#onboarding-progress", Static).update(
-            f"Setting up · page {self.index + 1} of {len(self.pages)} · Esc goes back"
+            f"Setting up · page {self.index + 1} of {len(self.pages)} · {leave}"
         )
         page = self.query_one(f"#{page_id}")
-        if page_id.startswith("q-"):
-            continue_button = page.query_one(f"#continue-{page_id[2:]}", Button)
-            if continue_button.display and "-hidden" not in continue_button.classes:
-                continue_button.focus()
-            else:
-                page.query_one(f"#no-{page_id[2:]}", Button).focus()
-        elif page_id == "desk":
+        if page_id == "desk":
             page.query_one("#desk-no", Button).focus()
         elif page_id == "voice":
             page.query_one("#voice-yes" if self.speak else "#voice-no", Button).focus()
@@ -151,9 +182,11 @@ class OnboardingScreen(Screen):
 
     def next_page(self) -> None:
         page_id = self.pages[self.index]
-        if page_id in ("areas", "habits", "tools") and not self._page_ok(page_id):
+        if page_id in ("areas", "habits", "tools", "where") and not self._page_ok(page_id):
             return
-        if self.index == len(self.pages) - 1:
+        if page_id == "safety":
+            self.show_page(1)  # "where" comes next when an injury was ticked
+        elif self.index == len(self.pages) - 1:
             self.finish()
         else:
             self.show_page(self.index + 1)
@@ -161,53 +194,56 @@ class OnboardingScreen(Screen):
     def action_back(self) -> None:
         if self.index > 0:
             self.show_page(self.index - 1)
+        else:
+            self.action_leave()
+
+    def action_leave(self) -> None:
+        if self.index == 0:
+            self.app.exit()
 
     def _page_ok(self, page_id: str) -> bool:
         chosen = self.query_one(f"#{page_id}-list", ChoiceList).selected
         error = self.query_one(f"#{page_id}-error", Static)
-        if page_id in ("areas", "tools") and not chosen:
-            what = "one area" if page_id == "areas" else "one tool (hands count)"
-            error.update(f"Tick at least {what} with Space.")
+        if page_id in ("areas", "where") and not chosen:
+            error.update("Tick at least one area with Space.")
             return False
         error.update("")
         return True
 
     # ----- answers ----------------------------------------------------------------------
 
+    def on_selection_list_selection_toggled(self, event) -> None:
+        if event.selection_list.id != "safety-list":
+            return
+        checklist = event.selection_list
+        if event.selection.value == NONE_OF_THESE:
+            if NONE_OF_THESE in checklist.selected:
+                for question in self.questions:
+                    checklist.deselect(question.caution)
+        elif checklist.selected:
+            checklist.deselect(NONE_OF_THESE)
+        if not checklist.selected:
+            checklist.select(NONE_OF_THESE)
+        self._explain()
+
+    def _explain(self) -> None:
+        """A ticked item opens its explanation in place, urgent ones first."""
+        chosen = set(self.yes_to)
+        ticked = sorted((q for q in self.questions if q.caution in chosen),
+                        key=lambda question: not question.urgent)
+        answer = self.query_one("#safety-answer", Static)
+        answer.update("\n\n".join(f"{q.label}: {safety.answer_text(q)}" for q in ticked))
+        answer.set_class(not ticked, "-hidden")
+        answer.set_class(any(q.urgent for q in ticked), "urgent")
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         button_id = event.button.id or ""
-        kind, _, number = button_id.partition("-")
-        if kind == "no":
-            question = self.questions[int(number)]
-            if question.caution in self.yes_to:
-                self.yes_to.remove(question.caution)
-            self.next_page()
-        elif kind == "yes":
-            self._answered_yes(int(number))
-        elif kind == "continue":
-            self.next_page()
-        elif kind == "desk":
+        if button_id.startswith("desk-"):
             self.desk_only = button_id == "desk-yes"
             self.next_page()
-        elif kind == "voice":
+        elif button_id.startswith("voice-"):
             self.speak = button_id == "voice-yes"
             self.next_page()
-
-    def _answered_yes(self, number: int) -> None:
-        question = self.questions[number]
-        if question.caution not in self.yes_to:
-            self.yes_to.append(question.caution)
-        page = self.query_one(f"#q-{number}")
-        answer = page.query_one(".answer", Static)
-        answer.update(safety.answer_text(question))
-        answer.remove_class("-hidden")
-        answer.set_class(question.urgent, "urgent")
-        page.query_one(f"#no-{number}").add_class("-hidden")
-        page.query_one(f"#yes-{number}").add_class("-hidden")
-        continue_button = page.query_one(f"#continue-{number}", Button)
-        continue_button.label = "I understand, continue" if question.urgent else "Continue"
-        continue_button.remove_class("-hidden")
-        continue_button.focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "minutes-input":
@@ -231,10 +267,13 @@ class OnboardingScreen(Screen):
         profile = Profile(
             areas=tuple(self.query_one("#areas-list", ChoiceList).selected),
             habits=tuple(self.query_one("#habits-list", ChoiceList).selected),
-            tools=tuple(self.query_one("#tools-list", ChoiceList).selected),
+            tools=(*self.query_one("#tools-list", ChoiceList).selected, *ALWAYS_OWNED),
             minutes=minutes,
             desk_only=self.desk_only,
             cautions=safety.cautions_with((), self.yes_to),
+            avoid_areas=tuple(self.query_one("#where-list", ChoiceList).selected)
+            if self._where_needed() else (),
+            screened=True,
         )
         store = self.app.store
         try:

@@ -549,6 +549,7 @@ class PlayerScreen(Screen):
         record.steps = [
             {"muscle": step.muscle, "area": step.area, "side": step.side, "tool": step.tool,
              "technique": step.technique, "seconds": round(seconds[index]),
+             "hold_s": step.hold_s, "reps": step.reps,
              "completed": self.earlier_done[index] or self.session.completed[index],
              "skipped": skipped[index]}
             for index, step in enumerate(self.routine.steps)

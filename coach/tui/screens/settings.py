@@ -128,6 +128,9 @@ class SettingsScreen(Screen):
             yield Switch(profile.desk_only, id="desk-only")
             yield from self._choices("cautions", "Safety answers (tick what applies to you)",
                                      catalog.cautions, profile.cautions)
+            yield from self._choices("avoid-areas", "Leave these areas out (an injury, surgery, "
+                                     "implant or wound there)", catalog.areas,
+                                     profile.avoid_areas)
             yield Static("Sessions", classes="field-label")
             with Horizontal(classes="buttons"):
                 yield Switch(app.bell_on(), id="bell")
@@ -310,6 +313,9 @@ class SettingsScreen(Screen):
             minutes=minutes,
             desk_only=self.query_one("#desk-only", Switch).value,
             cautions=safety.cautions_with((), chosen("cautions")),
+            # the safety answers are on this page: saving it answers them
+            avoid_areas=tuple(self.query_one("#avoid-areas", TickList).selected),
+            screened=True,
         )
         changes = {
             widget.id.removeprefix("reminder-"): widget.value

@@ -1,4 +1,5 @@
-"""Trends: resting pain per area over 8 weeks, this week against last, what works, advice.
+"""Trends: resting pain per area over 8 weeks, this week against last, pain right after a
+session against right before, advice.
 
 The chart is textual-plotext: plotext draws real axes with tick labels and a legend in
 plain characters, so it stays readable without colour (each area also has its own marker).
@@ -56,7 +57,7 @@ class TrendsScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#trends-week").border_title = "This week vs last"
-        self.query_one("#trends-works").border_title = "What works for you (last 4 weeks)"
+        self.query_one("#trends-works").border_title = "Pain right after vs right before (4 weeks)"
         self.query_one("#trends-advice").border_title = "See a clinician"
         self.reload()
 
@@ -100,8 +101,10 @@ class TrendsScreen(Screen):
                        "l logs one now · r reloads")
         self._draw_chart(weeks, areas)
         self.query_one("#trends-week", Static).update(week_table(weeks, areas, app.area_label))
-        self.query_one("#trends-works", Static).update(works_text(report.get("works", []),
-                                                                  app.catalog))
+        measured = works_text(report.get("after_vs_before", []), app.catalog)
+        if report.get("after_vs_before"):
+            measured += "\n" + report.get("caveat", "")
+        self.query_one("#trends-works", Static).update(measured)
         advice = advice_text(report.get("advice", []), app.area_label)
         advice_panel = self.query_one("#trends-advice", Static)
         advice_panel.update(advice)
@@ -176,7 +179,7 @@ def works_text(works: list, catalog) -> str:
     """What helped most: mean pain change within a session (after - before), by muscle and
     by technique; negative numbers mean less pain after the session."""
     if not works:
-        return "Not enough sessions with before and after ratings yet."
+        return "No session has lowered pain right after yet (only completed steps count)."
     muscles = [item for item in works if item.get("kind") == "muscle"][:5]
     techniques = [item for item in works if item.get("kind") == "technique"][:3]
     lines = []
