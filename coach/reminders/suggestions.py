@@ -67,13 +67,19 @@ def movements_from(catalog) -> list[Movement]:
             for target in catalog.targets.values() if target.kind == MOVEMENT]
 
 
-def may_suggest_pressure(profile) -> bool:
+HIGH_PAIN = 7  # DOMAIN.md 3: at 7/10 or more do less, not more, and suggest a clinician
+
+
+def may_suggest_pressure(profile, pain_now: float | None = None) -> bool:
     """The safety gate for pressure on a break: the one place it is decided.
 
     Until the safety assessment gives a level, pressure is suggested on a break only to
-    someone who named no caution at all; everyone else gets movement breaks.
+    someone who named no caution at all, and never for an area whose pain right now (the
+    recent mean or the latest rating, whichever is higher) is 7/10 or more; everyone else
+    gets movement breaks.
     """
-    return profile is not None and not profile.cautions
+    high = pain_now is not None and pain_now >= HIGH_PAIN
+    return profile is not None and not profile.cautions and not high
 
 
 def choose(movements: Sequence[Movement], past: Iterable[PastBreak], today: date,

@@ -116,11 +116,15 @@ def _break_text(store, now: datetime, zone: tzinfo):
     catalog = load_catalog()
     day = now.astimezone(zone).date()
     history = store.builder_history(day, zone)
-    area = worst_area(store.ratings(since=now - LATEST_RATINGS))
+    recent = store.ratings(since=now - LATEST_RATINGS)
+    area = worst_area(recent)
     routine = _micro_routine(profile or Profile(), area, day, history, catalog) if area else None
     muscles = tuple(dict.fromkeys(step.muscle for step in routine.steps)) if routine else ()
+    latest = max((rating for rating in recent if rating.area == area),
+                 key=lambda rating: rating.at, default=None)
+    pain_now = max(history.pain.get(area, 0.0), latest.rating if latest else 0.0)
     suggestion = choose(movements_from(catalog), past_breaks(store, now, zone), day, muscles,
-                        history.last_done, may_suggest_pressure(profile))
+                        history.last_done, may_suggest_pressure(profile, pain_now))
     if suggestion is None:
         return (*_fallback(BREAK)[:2], None, None)
     if suggestion.kind == MOVEMENT:
