@@ -220,10 +220,6 @@ def _owner_pid(folder: Path) -> int | None:
 
 
 def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    from coach.store.backup import process_alive
+
+    return process_alive(pid)

@@ -70,17 +70,18 @@ def movements_from(catalog) -> list[Movement]:
 def may_suggest_pressure(profile, catalog, history, day: date, area: str | None) -> bool:
     """The safety gate for pressure on a break: the one place it is decided.
 
-    Pressure only for a screened person whose routine may press today (`safety.assess`
-    says "ok" or "gentle") and never on an area the gates keep free of pressure; everyone
-    else gets movement breaks.
+    A break is unsupervised, so pressure is suggested only to a screened person with no
+    caution at all, whose routine today is "ok" and whose area is under no gate (not left
+    out, not lighter for pain at 7/10 or more, not stretches only); everyone else gets
+    movement breaks (DOMAIN.md 3: at high pain, do less, not more).
     """
     from coach.safety import assess
 
-    if profile is None or not profile.screened or area is None:
+    if profile is None or not profile.screened or profile.cautions or area is None:
         return False
     gate = assess(profile, catalog, history, day)
-    return (gate.level in ("ok", "gentle") and area not in gate.avoided_areas
-            and area not in gate.no_pressure_areas)
+    return (gate.level == "ok" and area not in gate.avoided_areas
+            and area not in gate.no_pressure_areas and area not in gate.area_levels)
 
 
 def choose(movements: Sequence[Movement], past: Iterable[PastBreak], today: date,

@@ -440,12 +440,7 @@ class Store:
         self, since: datetime | None = None, until: datetime | None = None
     ) -> list[Rating]:
         """Ratings with since <= at < until, oldest first."""
-        since = _aware(since, "start") if since is not None else None
-        until = _aware(until, "end") if until is not None else None
-        found = [rating for rating in self._records("ratings", since, until)
-                 if _in_range(rating.at, since, until)]
-        found.sort(key=lambda rating: rating.at)
-        return found
+        return self._between("ratings", since, until, lambda rating: rating.at)
 
     # ------------------------------------------------------------ sessions
 
@@ -463,12 +458,7 @@ class Store:
         self, since: datetime | None = None, until: datetime | None = None
     ) -> list[SessionRecord]:
         """Sessions started with since <= started_at < until, oldest first."""
-        since = _aware(since, "start") if since is not None else None
-        until = _aware(until, "end") if until is not None else None
-        found = [record for record in self._records("sessions", since, until)
-                 if _in_range(record.started_at, since, until)]
-        found.sort(key=lambda record: record.started_at)
-        return found
+        return self._between("sessions", since, until, lambda record: record.started_at)
 
     def add_sessions(self, records: Iterable[SessionRecord]) -> int:
         """Store sessions not stored yet (import); a stored session is never overwritten."""
@@ -492,13 +482,18 @@ class Store:
 
     def events(self, since: datetime | None = None, until: datetime | None = None) -> list[dict]:
         """Events with since <= at < until, oldest first; each has "kind" and "at"."""
+        return self._between("events", since, until,
+                             lambda doc: datetime.fromisoformat(doc["at"]))
+
+    def _between(self, kind: str, since: datetime | None, until: datetime | None,
+                 moment_of: Callable) -> list:
+        """Records of `kind` whose moment is in [since, until), oldest first."""
         since = _aware(since, "start") if since is not None else None
         until = _aware(until, "end") if until is not None else None
-        found = [(datetime.fromisoformat(doc["at"]), doc)
-                 for doc in self._records("events", since, until)]
-        found = [(moment, doc) for moment, doc in found if _in_range(moment, since, until)]
+        found = [(moment_of(record), record) for record in self._records(kind, since, until)]
+        found = [pair for pair in found if _in_range(pair[0], since, until)]
         found.sort(key=lambda pair: pair[0])
-        return [doc for _, doc in found]
+        return [record for _, record in found]
 
     # ------------------------------------------------------------ import
 

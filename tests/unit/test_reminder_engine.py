@@ -86,7 +86,7 @@ def test_a_break_is_shown_and_recorded_with_a_micro_routine_for_the_worst_area(s
     store.save_profile(Profile(areas=("neck", "low-back"), tools=("ball", "hands", "wall")))
     earlier = MONDAY_0900 - timedelta(hours=1)
     store.add_rating(Rating(area="neck", rating=3, phase="check-in", at=earlier))
-    store.add_rating(Rating(area="low-back", rating=7, phase="check-in", at=earlier))
+    store.add_rating(Rating(area="low-back", rating=6, phase="check-in", at=earlier))
     clocks, notifier, seen = Clocks(MONDAY_0900), FakeNotifier(), []
     engine = make_engine(store, notifier, clocks, on_reminder=seen.append)
     run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=31))
@@ -108,6 +108,20 @@ def test_a_break_is_shown_and_recorded_with_a_micro_routine_for_the_worst_area(s
     run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=61))
     assert notifier.shown[-1][1].startswith(FIRST_MOVEMENT)
     assert "comfort and movement" in notifier.shown[-1][1]
+
+
+@pytest.mark.parametrize("rating", [7, 10])
+def test_pain_at_seven_or_more_never_gets_a_pressure_break(store, rating):
+    # DOMAIN.md 3: at 7/10 or more do less, not more; a break then suggests movement only.
+    store.save_profile(Profile(areas=("neck", "low-back"), tools=("ball", "hands", "wall")))
+    store.add_rating(Rating(area="low-back", rating=rating, phase="check-in",
+                            at=MONDAY_0900 - timedelta(hours=1)))
+    clocks, notifier = Clocks(MONDAY_0900), FakeNotifier()
+    engine = make_engine(store, notifier, clocks)
+    run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=31))
+    [event] = sent_events(store)
+    assert event.get("suggestion") != "pressure" and not event.get("muscles")
+    assert notifier.shown[0][1].startswith(FIRST_MOVEMENT)
 
 
 def test_no_ratings_means_a_plain_movement_break(store):
