@@ -354,4 +354,5 @@ def _checked_profile(doc, catalog):
         habits=tuple(catalog.resolve_habit(habit) for habit in profile.habits),
         tools=tuple(catalog.resolve_tool(tool) for tool in profile.tools),
         cautions=tuple(catalog.resolve_caution(caution) for caution in profile.cautions),
+        avoid_areas=tuple(catalog.resolve_area(area) for area in profile.avoid_areas),
     )

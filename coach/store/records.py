@@ -348,15 +348,19 @@ def _names(value, name: str) -> tuple[str, ...]:
     return tuple(_text(item, f"a name in the profile's {name}", 100) for item in value)
 
 
+def _flag(value, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise RecordError(f"{what} is not true or false")
+    return value
+
+
 def profile_from_doc(doc) -> Profile:
     """The stored or imported profile, checked (names are checked against the library by
     whoever knows it: the import and `coach profile set`)."""
     doc = _object(doc)
     defaults = Profile()
     minutes = doc.get("minutes", defaults.minutes)
-    desk_only = doc.get("desk_only", defaults.desk_only)
-    if not isinstance(desk_only, bool):
-        raise RecordError("the profile's desk_only is not true or false")
+    desk_only = _flag(doc.get("desk_only", defaults.desk_only), "the profile's desk_only")
     areas = _names(doc.get("areas", list(defaults.areas)), "areas")
     if not areas:
         raise RecordError("the profile names no area")
@@ -367,4 +371,6 @@ def profile_from_doc(doc) -> Profile:
         minutes=_whole(minutes, "the profile's minutes", MIN_MINUTES, MAX_MINUTES),
         desk_only=desk_only,
         cautions=_names(doc.get("cautions", list(defaults.cautions)), "cautions"),
+        avoid_areas=_names(doc.get("avoid_areas", list(defaults.avoid_areas)), "avoid_areas"),
+        screened=_flag(doc.get("screened", defaults.screened), "the profile's screened"),
     )

@@ -83,7 +83,8 @@ def sent_events(store):
 
 
 def test_a_break_is_shown_and_recorded_with_a_micro_routine_for_the_worst_area(store):
-    store.save_profile(Profile(areas=("neck", "low-back"), tools=("ball", "hands", "wall")))
+    store.save_profile(Profile(areas=("neck", "low-back"), tools=("ball", "hands", "wall"),
+                               screened=True))
     earlier = MONDAY_0900 - timedelta(hours=1)
     store.add_rating(Rating(area="neck", rating=3, phase="check-in", at=earlier))
     store.add_rating(Rating(area="low-back", rating=6, phase="check-in", at=earlier))
