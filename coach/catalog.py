@@ -241,8 +241,8 @@ def _resolve(name: str, entries: dict, kind: str) -> str:
     if hint and hint not in entries:  # matched a label: suggest its id
         hint = next(entry_id for entry_id, entry in entries.items() if entry.label == hint)
     suggestion = f"did you mean {hint}? " if hint else ""
-    raise UsageError(f"unknown {kind} {wanted!r}: {suggestion}"
-                     f"('coach catalog' lists every {kind}).")
+    raise UsageError(f"unknown {kind} {wanted!r}; {suggestion}'coach catalog' lists every "
+                     f"{kind}.")
 
 
 def builtin_dir() -> Path:

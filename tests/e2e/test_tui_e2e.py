@@ -160,7 +160,7 @@ def test_a_person_onboards_runs_and_ends_a_session(terminal):
     terminal.wait_for("Today,", "s Start")
 
     terminal.press("h")  # the history: fix the last rating (newest first)
-    terminal.wait_for("History", "e Edit rating")
+    terminal.wait_for("History", "e Edit")
     terminal.press("e")
     terminal.wait_for("correct the rating")
     answer_rating(terminal, "3")

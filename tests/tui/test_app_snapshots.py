@@ -162,19 +162,19 @@ async def open_summary(pilot) -> None:
 
 @pytest.mark.parametrize("size", ALL)
 def test_summary(snap_compare, store, clock, make_app, size):
-    store.save_profile(Profile())
+    store.save_profile(Profile(screened=True))
     finished_session(store, clock)
     assert snap_compare(make_app(store), terminal_size=size, run_before=open_summary)
 
 
 def test_summary_without_colour(snap_compare, no_colour, store, clock, make_app):
-    store.save_profile(Profile())
+    store.save_profile(Profile(screened=True))
     finished_session(store, clock)
     assert snap_compare(make_app(store), terminal_size=(80, 24), run_before=open_summary)
 
 
 def test_history_without_colour(snap_compare, no_colour, store, clock, make_app):
-    store.save_profile(Profile())
+    store.save_profile(Profile(screened=True))
     finished_session(store, clock)
 
     async def open_history(pilot) -> None:
@@ -186,7 +186,7 @@ def test_history_without_colour(snap_compare, no_colour, store, clock, make_app)
 
 
 def test_settings_error_without_colour(snap_compare, no_colour, store, make_app):
-    store.save_profile(Profile())
+    store.save_profile(Profile(screened=True))
 
     async def wrong_hours(pilot) -> None:
         from textual.widgets import Input

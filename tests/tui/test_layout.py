@@ -1,4 +1,4 @@
-"""At 80x24 no screen cuts a word at its right edge and no focused button hides off screen.
+"""From 60x18 to 200x60 no screen cuts a word at its right edge or hides its focused button.
 
 Static text wraps between words by itself; what can cut a word is a table cell, a line
 that does not wrap, or a container that scrolls sideways. So on every screen: no widget
@@ -41,13 +41,14 @@ def check_whole(app, where: str) -> None:
         assert focused.region.area > 0, f"{where}: {focused!r} is hidden"
 
 
+@pytest.mark.parametrize("size", [(60, 18), (80, 24), (120, 40), (200, 60)])
 @sync
 async def test_no_screen_cuts_a_word_or_hides_its_focused_button(store, catalog, clock,
-                                                                 make_app):
+                                                                 make_app, size):
     seed(store, catalog, today=clock.wall().date(), tz=clock.start.tzinfo)
     finished_session(store, clock)
     app = make_app(store)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()

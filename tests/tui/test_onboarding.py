@@ -23,13 +23,13 @@ async def test_enter_through_every_page_saves_defaults_and_opens_today(store, ma
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, OnboardingScreen)
-        assert screen.pages[0] == "safety" and len(screen.pages) <= 7
+        assert screen.pages[0] == "safety" and len(screen.pages) == 8
         presses = 0
         while isinstance(app.screen, OnboardingScreen):
             await pilot.press("enter")
             await pilot.pause()
             presses += 1
-        assert presses == 8  # seven pages and the voice question
+        assert presses == 8  # one Enter a page
         assert isinstance(app.screen, HomeScreen)
         profile = store.load_profile()
         assert profile.areas == tuple(a for a in catalog.areas if a in DEFAULT_AREAS)
@@ -207,3 +207,19 @@ async def test_a_profile_made_without_screening_is_screened_on_first_open(store,
             await pilot.pause()
         profile = store.load_profile()
         assert profile.screened and profile.areas == ("jaw",) and profile.minutes == 7
+
+
+@sync
+async def test_the_highlighted_question_is_shown_whole_below_the_cut_list(store, make_app, catalog):
+    app = make_app(store)
+    questions = safety.screening_questions(catalog)
+    longest = max(questions, key=lambda question: len(question.text))
+    async with app.run_test(size=(60, 18)) as pilot:
+        await pilot.pause()
+        checklist = app.screen.query_one("#safety-list")
+        for _ in range(questions.index(longest) + 1):
+            await pilot.press("down")
+        await pilot.pause()
+        full = str(app.screen.query_one("#safety-full").render())
+        assert " ".join(full.split()) == " ".join(longest.text.split())
+        assert checklist.selected == ["none"], "moving does not tick"

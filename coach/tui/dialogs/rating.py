@@ -63,6 +63,11 @@ class RatingDialog(ModalScreen[int | None]):
         min-width: 6;
         margin: 0;
     }
+    /* eleven numbers must fit 60 columns */
+    RatingDialog.-narrow RatingButton {
+        width: 5;
+        min-width: 5;
+    }
     RatingDialog RatingButton.-selected {
         text-style: bold reverse;
         border: tall $accent;

@@ -13,11 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from coach.errors import CoachError
 from coach.history import delete_rating, edit_rating, entry_text, history_entries, history_since
 from coach.tui.fit import fit_words
+from coach.tui.widgets.footer import KeyFooter
 from coach.tui.widgets.title_bar import TitleBar
 
 DAYS = 30
@@ -39,8 +40,8 @@ class HistoryScreen(Screen):
     """
 
     BINDINGS = [
-        Binding("e", "edit", "Edit rating"),
-        Binding("d,delete", "delete", "Delete rating", key_display="d"),
+        Binding("e", "edit", "Edit"),
+        Binding("d,delete", "delete", "Delete", key_display="d"),
         Binding("escape,q", "close", "Back", key_display="Esc"),
     ]
 
@@ -53,7 +54,7 @@ class HistoryScreen(Screen):
         with Vertical(id="history-body", classes="panel"):
             yield DataTable(id="history-table", cursor_type="row")
             yield Static("", id="history-hint", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#history-body").border_title = f"The last {DAYS} days, newest first"

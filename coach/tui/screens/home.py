@@ -77,8 +77,10 @@ class HomeScreen(Screen):
     AUTO_FOCUS = "#routine-table"
     BINDINGS = [
         Binding("s", "start_routine", "Start"),
-        Binding("m", "short_routine", "N min"),
-        Binding("r", "resume_session", "Resume"),
+        # Off the footer to keep it whole at 60 columns: the resume line says "Press r", and
+        # help (?) and the palette list every key.
+        Binding("m", "short_routine", "N min", show=False),
+        Binding("r", "resume_session", "Resume", show=False),
         Binding("t", "app.open('trends')", "Trends"),
         # Off the footer to keep it whole at 80 columns; help (?) and the palette list both.
         Binding("b", "app.open('library')", "Library", show=False),

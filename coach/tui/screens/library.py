@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.tui.widgets.body_map import BodyMapView
+from coach.tui.widgets.footer import KeyFooter
 from coach.tui.widgets.title_bar import TitleBar
 
 SEARCH_HINT = "Search a muscle, or where it hurts: e.g. pain behind the eye"
@@ -44,7 +45,7 @@ class LibraryScreen(Screen):
         yield Input(placeholder=SEARCH_HINT, id="library-search")
         yield Static("", id="library-status")
         yield OptionList(id="library-list")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.show_entries("")
@@ -178,7 +179,7 @@ class CardScreen(Screen):
                             body.append("\n")
                         body.append(f"• {paragraph}" if bullet else paragraph)
                     yield Static(body, classes="card-section")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#card-text").focus()

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, ContentSwitcher, Footer, Input, Static
+from textual.widgets import Button, ContentSwitcher, Input, Static
 from textual.widgets.selection_list import Selection
 
 from coach import safety
@@ -22,6 +22,7 @@ from coach.errors import CoachError
 from coach.model import DEFAULT_AREAS, DEFAULT_HABITS, DEFAULT_MINUTES, DEFAULT_TOOLS, Profile
 from coach.tui.dialogs.minutes import parse_minutes
 from coach.tui.screens.settings import DEFAULT_ROUTINE_TIMES, save_routine_times
+from coach.tui.widgets.footer import KeyFooter
 from coach.tui.widgets.tick_list import TickList
 from coach.tui.widgets.title_bar import TitleBar
 
@@ -75,6 +76,8 @@ class OnboardingScreen(Screen):
                     *(Selection(question.text, question.caution, False)
                       for question in self.questions),
                     id="safety-list")
+                # The list cuts long questions to one line: the highlighted one is read whole here.
+                yield Static("", id="safety-full")
                 yield Static("", id="safety-answer", classes="answer -hidden")
                 yield Static("Space ticks · Enter continues · q or Esc leaves", classes="hint")
             with Vertical(id="where", classes="page"):
@@ -118,7 +121,7 @@ class OnboardingScreen(Screen):
                 yield Static("24-hour times, comma-separated (e.g. 10:00, 15:30); leave empty "
                              "for none. Break reminders come every 30 minutes in working hours; "
                              "change that in settings. Enter finishes.", classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def _voice_page(self):
         """Asked once: speak the steps during a session? Yes first when a service is found."""
@@ -151,8 +154,6 @@ class OnboardingScreen(Screen):
         )
 
     def on_mount(self) -> None:
-        self.pages = ["safety", "areas", "habits", "tools", "minutes", "desk", "voice",
-                      "reminders"]
         if self.existing is not None:
             self.desk_only = self.existing.desk_only
         self.show_page(0)
@@ -164,7 +165,7 @@ class OnboardingScreen(Screen):
 
     def show_page(self, index: int) -> None:
         self.pages = ["safety", *(["where"] if self._where_needed() else []),
-                      "areas", "habits", "tools", "minutes", "desk", "reminders"]
+                      "areas", "habits", "tools", "minutes", "desk", "voice", "reminders"]
         self.index = max(0, min(index, len(self.pages) - 1))
         page_id = self.pages[self.index]
         self.query_one(ContentSwitcher).current = page_id
@@ -212,6 +213,15 @@ class OnboardingScreen(Screen):
 
     # ----- answers ----------------------------------------------------------------------
 
+    def on_selection_list_selection_highlighted(self, event) -> None:
+        if event.selection_list.id != "safety-list":
+            return
+        value = event.selection.value
+        question = next((q for q in self.questions if q.caution == value), None)
+        self.query_one("#safety-full", Static).update(
+            question.text if question else "↑ and ↓ move through the questions; each is shown "
+            "here in full.")
+
     def on_selection_list_selection_toggled(self, event) -> None:
         if event.selection_list.id != "safety-list":
             return
@@ -235,6 +245,9 @@ class OnboardingScreen(Screen):
         answer.update("\n\n".join(f"{q.label}: {safety.answer_text(q)}" for q in ticked))
         answer.set_class(not ticked, "-hidden")
         answer.set_class(any(q.urgent for q in ticked), "urgent")
+        # The explanation takes room from the list: keep the highlighted question in view.
+        checklist = self.query_one("#safety-list", ChoiceList)
+        self.call_after_refresh(checklist.scroll_to_highlight)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         button_id = event.button.id or ""

@@ -117,7 +117,7 @@ class PlayerScreen(Screen):
         Binding("b", "back_step", "Back"),
         Binding("plus,equals_sign", "add_time", f"{ADD_SECONDS} s", key_display="+"),
         Binding("q", "end_session", "End"),
-        Binding("m", "toggle_bell", "Bell"),
+        Binding("m", "toggle_bell", "Bell", show=False),
         Binding("f", "toggle_flash", "Flash on/off", show=False),
         Binding("p", "toggle_map", "Map", show=False),
         Binding("v", "toggle_voice", "Voice on/off", show=False),
@@ -197,7 +197,7 @@ class PlayerScreen(Screen):
         with Horizontal(id="player-main"):
             yield from self._compose_body()
             yield BodyMapView(id="player-map")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)  # ctrl+p still works (see ?)
 
     def _compose_body(self) -> ComposeResult:
         with Vertical(id="player-body"):

@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Select, Static, Switch
+from textual.widgets import Button, Input, Select, Static, Switch
 from textual.widgets.selection_list import Selection
 
 from coach import safety
 from coach.errors import CoachError, UsageError
 from coach.model import Profile
 from coach.tui.dialogs.minutes import parse_minutes
+from coach.tui.widgets.footer import KeyFooter
 from coach.tui.widgets.tick_list import TickList
 from coach.tui.widgets.title_bar import TitleBar
 
@@ -155,7 +156,7 @@ class SettingsScreen(Screen):
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def _voice_fields(self):
         from coach.voice import INSTALL_HINT, SERVICES, VoiceSettings, service_found

@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from coach.model import duration_text
 from coach.sessions import COUNTS_AS_DONE_S, resume_summary, session_summary
+from coach.tui.widgets.footer import KeyFooter
 from coach.tui.widgets.title_bar import TitleBar
 
 # DOMAIN.md, post-session soreness (seed document 004), in our words.
@@ -63,7 +64,7 @@ class SummaryScreen(Screen):
         yield TitleBar("Session summary")
         with VerticalScroll(id="summary-body", classes="panel"):
             yield Static("", id="summary-text", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         app = self.app

@@ -14,9 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from coach.tui.fit import fit_words
+from coach.tui.widgets.footer import KeyFooter
 from coach.tui.widgets.title_bar import TitleBar
 
 WEEKS = 8
@@ -53,7 +54,7 @@ class TrendsScreen(Screen):
                 yield Static(id="trends-week", classes="panel")
                 yield Static(id="trends-works", classes="panel")
             yield Static(id="trends-advice", classes="panel -hidden")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#trends-week").border_title = "This week vs last"
