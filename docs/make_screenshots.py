@@ -1,7 +1,7 @@
 """Make the README screenshots from the app itself, on demo data and a fixed clock.
 
-Run: .venv/bin/python docs/make_screenshots.py  (writes docs/player.svg, docs/summary.svg,
-docs/trends.svg, docs/library.svg and docs/card.svg)
+Run: .venv/bin/python docs/make_screenshots.py  (writes docs/first-run.svg, docs/player.svg,
+docs/summary.svg, docs/trends.svg, docs/library.svg and docs/card.svg)
 """
 
 from __future__ import annotations
@@ -31,9 +31,18 @@ async def main() -> None:
     def wall() -> datetime:
         return START + timedelta(seconds=seconds[0])
 
+    catalog = load_catalog(include_user=False)
+    with tempfile.TemporaryDirectory() as home:  # a first run: the safety checklist
+        app = CoachApp(Store(Path(home)), catalog, clock=clock, wall_clock=wall, tz=TZ,
+                       reminders=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("down", "down")
+            await pilot.pause()
+            app.save_screenshot(str(DOCS / "first-run.svg"))
+
     with tempfile.TemporaryDirectory() as home:
         store = Store(Path(home))
-        catalog = load_catalog(include_user=False)
         seed(store, catalog, today=START.date(), tz=TZ)
         app = CoachApp(store, catalog, clock=clock, wall_clock=wall, tz=TZ, reminders=False)
         async with app.run_test(size=(110, 36)) as pilot:

@@ -247,7 +247,7 @@ def build_report(store, weeks: int, until: date, tz) -> dict:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV, one row per week and area.")
 def report(weeks: int, until_text: str | None, as_json: bool, as_csv: bool) -> None:
-    """Weekly pain trends per area, sessions, and what works for you."""
+    """Weekly pain trends per area, sessions, and pain right after against right before."""
     from coach.cli.common import parse_day, print_json
     from coach.store import Store
 
