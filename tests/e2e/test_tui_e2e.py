@@ -130,7 +130,8 @@ def terminal(tmp_path):
 
 
 def test_a_person_onboards_runs_and_ends_a_session(terminal):
-    screen = terminal.wait_for("does any of these apply to you now")
+    # the progress line is written as the first page takes the focus: Enter works from then
+    screen = terminal.wait_for("does any of these apply to you now", "page 1 of 8")
     for _ in range(8):  # Enter through onboarding with the preselected defaults
         # Home may paint its title before its footer: stop at the title, never press Enter
         # there (on home, Enter starts the routine).

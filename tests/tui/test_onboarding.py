@@ -223,3 +223,38 @@ async def test_the_highlighted_question_is_shown_whole_below_the_cut_list(store,
         full = str(app.screen.query_one("#safety-full").render())
         assert " ".join(full.split()) == " ".join(longest.text.split())
         assert checklist.selected == ["none"], "moving does not tick"
+
+
+@sync
+async def test_eight_quick_enters_finish_onboarding_and_a_focused_button_answers(
+        store, make_app):
+    """Enter is decided by the screen at once: a button's press animation never eats the next
+    Enter, and the focused button is the answer (here: desk only, then no voice)."""
+    app = make_app(store)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press(*["enter"] * 5)  # safety, areas, habits, tools, minutes
+        await pilot.press("right", "enter", "right", "enter")  # "Yes, desk only"; "No, quiet"
+        await pilot.press("enter")  # reminders: finish
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert store.load_profile().desk_only
+        assert store.load_settings()["app"]["voice"] is False
+
+
+@sync
+async def test_left_and_right_move_between_no_and_yes_and_the_focused_one_looks_chosen(
+        store, make_app):
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*["enter"] * 5)
+        await pilot.pause()
+        no, yes = app.screen.query_one("#desk-no"), app.screen.query_one("#desk-yes")
+        assert app.screen.focused is no and no.variant == "primary"
+        await pilot.press("right")
+        await pilot.pause()
+        assert app.screen.focused is yes and yes.variant == "primary" and no.variant == "default"
+        await pilot.press("left")
+        await pilot.pause()
+        assert app.screen.focused is no and no.variant == "primary"

@@ -43,6 +43,12 @@ class OnboardingScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "Back / leave"),
         Binding("q", "leave", "Leave"),
+        # Enter moves on from every page, decided here at once: a focused button would take
+        # a quick second Enter as part of its own press animation and drop it.
+        Binding("enter", "next_page", "Continue", show=False, priority=True),
+        # Between a page's two answers (No / Yes), as a person expects.
+        Binding("left", "move_answer(-1)", show=False),
+        Binding("right", "move_answer(1)", show=False),
     ]
 
     def __init__(self, existing: Profile | None = None) -> None:
@@ -192,6 +198,30 @@ class OnboardingScreen(Screen):
         else:
             self.show_page(self.index + 1)
 
+    def on_descendant_focus(self, event) -> None:
+        # The answer Enter will give is the one that looks chosen.
+        if isinstance(event.widget, Button):
+            for button in event.widget.parent.query(Button):
+                button.variant = "primary" if button is event.widget else "default"
+
+    def action_move_answer(self, step: int) -> None:
+        if not isinstance(self.focused, Button):
+            return
+        buttons = list(self.focused.parent.query(Button))
+        index = buttons.index(self.focused)
+        buttons[max(0, min(len(buttons) - 1, index + step))].focus()
+
+    def action_next_page(self) -> None:
+        page_id = self.pages[self.index]
+        focused = self.focused.id if self.focused is not None else None
+        if page_id == "desk" and focused in ("desk-no", "desk-yes"):
+            self.desk_only = focused == "desk-yes"
+        elif page_id == "voice" and focused in ("voice-yes", "voice-no"):
+            self.speak = focused == "voice-yes"
+        elif page_id == "minutes" and not self._minutes_ok():
+            return
+        self.next_page()
+
     def action_back(self) -> None:
         if self.index > 0:
             self.show_page(self.index - 1)
@@ -259,14 +289,18 @@ class OnboardingScreen(Screen):
             self.next_page()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "minutes-input":
-            try:
-                parse_minutes(event.value)
-            except ValueError as error:
-                self.query_one("#minutes-error", Static).update(str(error))
-                return
-            self.query_one("#minutes-error", Static).update("")
+        if event.input.id == "minutes-input" and not self._minutes_ok():
+            return
         self.next_page()
+
+    def _minutes_ok(self) -> bool:
+        try:
+            parse_minutes(self.query_one("#minutes-input", Input).value)
+        except ValueError as error:
+            self.query_one("#minutes-error", Static).update(str(error))
+            return False
+        self.query_one("#minutes-error", Static).update("")
+        return True
 
     def finish(self) -> None:
         minutes_text = self.query_one("#minutes-input", Input).value
