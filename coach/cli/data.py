@@ -23,8 +23,10 @@ class BadRow(ValueError):
 
 
 @click.command()
-@click.option("--format", "file_format", type=click.Choice(["json", "csv"]), default="json",
-              show_default=True, help="json: everything, lossless. csv: the pain ratings.")
+@click.option("--format", "file_format", type=click.Choice(["json", "csv", "fhir"]),
+              default="json", show_default=True,
+              help="json: everything, lossless. csv: the pain ratings. fhir: a FHIR R4 Bundle "
+                   "of pain ratings (Observations) and sessions (Procedures) for a clinic.")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (private, 0600) instead of printing.")
 def export(file_format: str, output: Path | None) -> None:
@@ -32,7 +34,8 @@ def export(file_format: str, output: Path | None) -> None:
     from coach.store import Store
 
     store = Store()
-    text = export_json(store) if file_format == "json" else export_csv(store)
+    exporters = {"json": export_json, "csv": export_csv, "fhir": export_fhir}
+    text = exporters[file_format](store)
     if output is None:
         click.echo(text, nl=False)
         return
@@ -64,6 +67,15 @@ def export_json(store) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
+def export_fhir(store) -> str:
+    from coach.catalog import load_catalog
+    from coach.fhir import dumps, export_bundle
+
+    bundle = export_bundle(store.ratings(), store.sessions(), load_catalog(),
+                           datetime.now().astimezone())
+    return dumps(bundle)
+
+
 def export_csv(store) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -77,7 +89,8 @@ def export_csv(store) -> str:
 @click.command(name="import")
 @click.argument("file", metavar="FILE")
 def import_(file: str) -> None:
-    """Import a coach JSON export, or a CSV with the header at,area,rating,phase,note.
+    """Import a coach JSON export, a FHIR Bundle (pain Observations, coach's sessions), or a
+    CSV with the header at,area,rating,phase,note.
 
     Importing the same file twice adds nothing. Every row is checked first: if any
     row is bad, nothing is imported.
@@ -140,6 +153,11 @@ def parse_import(text: str, name: str) -> dict:
     areas = AreaResolver(load_catalog())
     now = datetime.now().astimezone()
     if text.lstrip().startswith("{"):
+        data = _json(text, name)
+        from coach.fhir import is_bundle
+
+        if is_bundle(data):
+            return parse_fhir(data, name, areas, now)
         plan = parse_export(text, name, areas, now)
     else:
         plan = {"ratings": parse_csv(text, name, areas, now), "sessions": [], "events": [],
@@ -238,6 +256,50 @@ def parse_csv(text: str, name: str, areas: AreaResolver, now: datetime) -> list:
         bad.append((f"row {reader.line_num}", f"not readable as CSV ({error})"))
     refuse_bad_rows(name, bad)
     return ratings
+
+
+def _json(text: str, name: str):
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise UsageError(f"{name} is not valid JSON ({error}); give a file made by "
+                         "'coach export'.") from None
+
+
+def parse_fhir(data: dict, name: str, areas: AreaResolver, now: datetime) -> dict:
+    """A FHIR Bundle's pain Observations and coach sessions, checked like any other import."""
+    from coach.fhir import NotFhir, parse_bundle
+    from coach.store import SESSION_STATUSES, SessionRecord
+
+    snomed_areas: dict[str, str] = {}
+    for area in areas.catalog.areas.values():
+        if area.snomed:
+            snomed_areas.setdefault(area.snomed, area.id)
+    try:
+        rows, docs, bad = parse_bundle(data, snomed_areas)
+    except NotFhir as error:
+        raise UsageError(f"{name} cannot be imported: {error}.") from None
+    ratings = []
+    for number, fields in enumerate(rows, start=1):
+        try:
+            ratings.append(make_rating(areas=areas, now=now, **fields))
+        except BadRow as error:
+            bad.append((f"observation {number}", str(error)))
+    sessions = []
+    for number, doc in enumerate(docs, start=1):
+        try:
+            record = SessionRecord.from_doc(doc)
+            if record.status not in SESSION_STATUSES or record.started_at.utcoffset() is None:
+                raise ValueError
+            sessions.append(record)
+        except (KeyError, TypeError, ValueError):
+            bad.append((f"procedure {number}", "is not a valid session"))
+    refuse_bad_rows(name, bad)
+    if not ratings and not sessions:
+        raise UsageError(f"{name} is a FHIR Bundle without pain ratings (LOINC 72514-3) or "
+                         "coach sessions; nothing was imported.")
+    return {"ratings": ratings, "sessions": sessions, "events": [], "profile": None,
+            "settings": {}}
 
 
 def parse_export(text: str, name: str, areas: AreaResolver, now: datetime) -> dict:

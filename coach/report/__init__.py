@@ -1,0 +1,40 @@
+"""The clinician report: one ReportModel (model.py), rendered as HTML (html.py) and PDF (pdf.py).
+
+Writing a report file: `write_private` creates it 0600 without following a link.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+FILE_MODE = 0o600
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write `data` to `path`, private (0600); a link at `path` is replaced, never followed.
+
+    The bytes go to a new temporary file beside it (O_EXCL|O_NOFOLLOW), which then replaces
+    `path` whole: a crash leaves the old file or the new one, and a report never lands in a
+    file someone else pointed a symlink at.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    temp = folder / f".{path.name}.{os.getpid()}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(temp, flags, FILE_MODE)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fchmod(fd, FILE_MODE)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if path.is_dir() and not path.is_symlink():
+            raise IsADirectoryError(21, "Is a directory", str(path))
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,156 @@
+"""Charts for the clinician report as plain SVG text: drawn here, no JavaScript, no fonts fetched.
+
+Made to print in black and white: every area has its own marker shape and dash pattern, axes
+carry their labels and numbers, and nothing relies on colour. The same SVG goes into the HTML
+page (inline) and into the PDF (fpdf2 draws SVG as vectors), so both show one chart.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import NamedTuple
+
+from coach.report.model import ReportModel
+
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
+DASHES = ("", "6 3", "2 2", "8 3 2 3", "1 3", "10 4")
+MARKERS = ("circle", "square", "triangle", "diamond", "cross", "plus")
+GREYS = ("#000", "#444", "#222", "#555", "#111", "#333")
+WIDTH = 720
+LEGEND_COLUMNS = 3
+
+
+class Drawing(NamedTuple):
+    svg: str  # with its namespace (the PDF library wants it; the HTML page drops it)
+    width: int  # in the SVG's own units
+    height: int
+
+
+def _marker(shape: str, x: float, y: float, stroke: str) -> str:
+    size = 3.6
+    if shape == "circle":
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size}" fill="#fff" stroke="{stroke}"/>'
+    if shape == "square":
+        return (f'<rect x="{x - size:.1f}" y="{y - size:.1f}" width="{2 * size}" '
+                f'height="{2 * size}" fill="{stroke}"/>')
+    if shape == "triangle":
+        return (f'<polygon points="{x:.1f},{y - size - 1:.1f} {x - size - 0.5:.1f},{y + size:.1f} '
+                f'{x + size + 0.5:.1f},{y + size:.1f}" fill="#fff" stroke="{stroke}"/>')
+    if shape == "diamond":
+        return (f'<polygon points="{x:.1f},{y - size - 1:.1f} {x + size + 1:.1f},{y:.1f} '
+                f'{x:.1f},{y + size + 1:.1f} {x - size - 1:.1f},{y:.1f}" fill="{stroke}"/>')
+    if shape == "cross":
+        return (f'<path d="M{x - size:.1f},{y - size:.1f}L{x + size:.1f},{y + size:.1f}'
+                f'M{x - size:.1f},{y + size:.1f}L{x + size:.1f},{y - size:.1f}" '
+                f'stroke="{stroke}" stroke-width="1.6"/>')
+    return (f'<path d="M{x - size - 1:.1f},{y:.1f}L{x + size + 1:.1f},{y:.1f}'
+            f'M{x:.1f},{y - size - 1:.1f}L{x:.1f},{y + size + 1:.1f}" stroke="{stroke}" '
+            f'stroke-width="1.6"/>')
+
+
+def _text(x: float, y: float, text: str, size: float = 10, anchor: str = "start",
+          extra: str = "") -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" font-family="{FONT}" '
+            f'text-anchor="{anchor}"{extra}>{escape(text)}</text>')
+
+
+def area_style(index: int) -> tuple[str, str, str]:
+    """(marker shape, dash pattern, stroke) of the index-th area: the legend uses the same."""
+    return MARKERS[index % len(MARKERS)], DASHES[index % len(DASHES)], GREYS[index % len(GREYS)]
+
+
+def pain_chart(model: ReportModel) -> Drawing:
+    """Resting pain per area per week: a line per area on a fixed 0-10 axis, legend below."""
+    legend_rows = max(1, -(-len(model.areas) // LEGEND_COLUMNS))
+    left, right, top, bottom = 46, 12, 10, 48 + 14 * legend_rows
+    width, height = WIDTH, 208 + bottom
+    plot_w, plot_h = width - left - right, height - top - bottom
+    weeks = model.trends["weeks"]
+    count = max(1, len(weeks))
+    step = plot_w / count
+
+    def x_at(index: int) -> float:
+        return left + step * (index + 0.5)
+
+    def y_at(value: float) -> float:
+        return top + plot_h * (1 - value / 10)
+
+    parts = [
+        f'<svg xmlns="{SVG_NAMESPACE}" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" '
+        f'aria-label="Resting pain per area per week, 0 to 10">',
+        f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="none" '
+        f'stroke="#000" stroke-width="0.8"/>',
+    ]
+    for value in range(0, 11, 2):
+        y = y_at(value)
+        if 0 < value < 10:
+            parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
+                         f'stroke="#bbb" stroke-width="0.5" stroke-dasharray="2 3"/>')
+        parts.append(_text(left - 6, y + 3.5, str(value), 9, "end"))
+    for index, week in enumerate(weeks):
+        parts.append(_text(x_at(index), top + plot_h + 14, week["week"].split("-")[-1], 9,
+                           "middle"))
+    parts.append(_text(left + plot_w / 2, top + plot_h + 28, "ISO week (Monday to Sunday)", 10,
+                       "middle"))
+    parts.append(_text(12, top + plot_h / 2, "resting pain, 0-10", 10, "middle",
+                       f' transform="rotate(-90 12 {top + plot_h / 2:.1f})"'))
+    for number, area in enumerate(model.areas):
+        shape, dash, stroke = area_style(number)
+        by_week = {week.week: week.mean for week in area.weeks}
+        points = [(x_at(index), y_at(by_week[week["week"]]))
+                  for index, week in enumerate(weeks) if by_week.get(week["week"]) is not None]
+        if len(points) > 1:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+            dashing = f' stroke-dasharray="{dash}"' if dash else ""
+            parts.append(f'<polyline points="{path}" fill="none" stroke="{stroke}" '
+                         f'stroke-width="1.4"{dashing}/>')
+        parts += [_marker(shape, x, y, stroke) for x, y in points]
+        column, row = number % LEGEND_COLUMNS, number // LEGEND_COLUMNS
+        legend_x, legend_y = left + column * plot_w / LEGEND_COLUMNS, top + plot_h + 44 + row * 14
+        dashing = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(f'<line x1="{legend_x:.1f}" y1="{legend_y:.1f}" x2="{legend_x + 26:.1f}" '
+                     f'y2="{legend_y:.1f}" stroke="{stroke}" stroke-width="1.4"{dashing}/>')
+        parts.append(_marker(shape, legend_x + 13, legend_y, stroke))
+        parts.append(_text(legend_x + 32, legend_y + 3.5, area.label, 9.5))
+    parts.append("</svg>")
+    return Drawing("".join(parts), width, height)
+
+
+def activity_chart(model: ReportModel) -> Drawing:
+    """Sessions per week as bars with the minutes written on them."""
+    width, height = WIDTH, 140
+    left, right, top, bottom = 46, 12, 12, 34
+    plot_w, plot_h = width - left - right, height - top - bottom
+    weeks = model.activity
+    count = max(1, len(weeks))
+    step = plot_w / count
+    most = max([week.sessions for week in weeks] + [1])
+    scale_max = max(7, most)
+    parts = [
+        f'<svg xmlns="{SVG_NAMESPACE}" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="Sessions per week">',
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
+        f'stroke="#000" stroke-width="0.8"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#000" '
+        f'stroke-width="0.8"/>',
+    ]
+    for value in range(0, scale_max + 1, 7 if scale_max > 14 else 2 if scale_max > 7 else 1):
+        y = top + plot_h * (1 - value / scale_max)
+        parts.append(_text(left - 6, y + 3.5, str(value), 9, "end"))
+    for index, week in enumerate(weeks):
+        bar_h = plot_h * week.sessions / scale_max
+        x = left + step * index + step * 0.2
+        parts.append(f'<rect x="{x:.1f}" y="{top + plot_h - bar_h:.1f}" width="{step * 0.6:.1f}" '
+                     f'height="{bar_h:.1f}" fill="#ccc" stroke="#000" stroke-width="0.6"/>')
+        parts.append(_text(x + step * 0.3, top + plot_h - bar_h - 3, f"{week.minutes:g} min", 8,
+                           "middle"))
+        parts.append(_text(x + step * 0.3, top + plot_h + 13, week.week.split("-")[-1], 9,
+                           "middle"))
+    parts.append(_text(left + plot_w / 2, height - 4, "sessions per ISO week (bar), minutes "
+                       "(label)", 10, "middle"))
+    parts.append(_text(12, top + plot_h / 2, "sessions", 10, "middle",
+                       f' transform="rotate(-90 12 {top + plot_h / 2:.1f})"'))
+    parts.append("</svg>")
+    return Drawing("".join(parts), width, height)
