@@ -295,7 +295,7 @@ def parse_fhir(data: dict, name: str, areas: AreaResolver, now: datetime) -> dic
         except (KeyError, TypeError, ValueError):
             bad.append((f"procedure {number}", "is not a valid session"))
     refuse_bad_rows(name, bad)
-    if not ratings and not sessions:
+    if data.get("entry") and not ratings and not sessions:
         raise UsageError(f"{name} is a FHIR Bundle without pain ratings (LOINC 72514-3) or "
                          "coach sessions; nothing was imported.")
     return {"ratings": ratings, "sessions": sessions, "events": [], "profile": None,

@@ -1,0 +1,177 @@
+"""The clinician report's model, its blocks, the HTML page and the PDF, from real records."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coach.catalog import load_catalog
+from coach.demo import seed
+from coach.model import Profile
+from coach.report import write_private
+from coach.report.html import render_html
+from coach.report.model import MAX_NOTES, Period, build_from, build_report
+from coach.report.pdf import render_pdf
+from coach.store import Rating, SessionRecord, Store
+from coach.trends import weekly_report
+
+TZ = ZoneInfo("Europe/Berlin")
+TODAY = date(2026, 11, 30)  # a Monday: the demo's eight weeks end the Sunday before
+NOW = datetime.combine(TODAY, time(9), TZ)
+CATALOG = load_catalog(include_user=False)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    store = Store(tmp_path_factory.mktemp("demo"))
+    seed(store, CATALOG, today=TODAY, tz=TZ)
+    return store
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    return datetime.combine(day, time(hour), TZ)
+
+
+def test_periods_are_whole_iso_weeks():
+    period = Period.of(8, date(2026, 11, 25))
+    assert (period.first, period.last, period.weeks) == (date(2026, 10, 5), date(2026, 11, 29), 8)
+    between = Period.between(date(2026, 11, 4), date(2026, 11, 18))
+    assert (between.first, between.last, between.weeks) == (
+        date(2026, 11, 2), date(2026, 11, 22), 3)
+    assert Period.between(date(2026, 11, 18), date(2026, 11, 18)).weeks == 1
+
+
+def test_the_model_keeps_the_weekly_report_and_adds_the_period_means(demo):
+    period = Period.of(8, TODAY - timedelta(days=1))
+    model = build_report(demo, CATALOG, period, NOW, TZ)
+    data = model.to_json()
+    # the weekly report's keys are exactly what coach.trends computes for the same weeks
+    expected = weekly_report(demo.ratings(), demo.sessions(), demo.events(), weeks=8,
+                             until=period.last, tz=TZ)
+    assert {key: data[key] for key in ("weeks", "works", "advice")} == expected
+    # each area's mean over the period, computed plainly from the stored ratings
+    for area in model.areas:
+        values = [r.rating for r in demo.ratings() if r.area == area.id
+                  and r.phase in ("before", "check-in") and period.first <= r.at.date()
+                  <= period.last]
+        assert area.n == len(values) > 0
+        assert area.mean == round(sum(values) / len(values), 2) == data["areas"][area.id]["mean"]
+        assert (area.low, area.high) == (min(values), max(values))
+    assert [area.id for area in model.areas] == list(demo.load_profile().areas)
+    assert data["areas"]["neck"]["snomed"] == "45048000"
+    assert data["areas"]["upper-back"]["snomed"] is None
+    assert model.sessions == len([s for s in demo.sessions()
+                                  if period.first <= s.started_at.date() <= period.last])
+    assert sum(week.reminders_acted for week in model.activity) == sum(
+        week["reminders_acted"] for week in expected["weeks"])
+    assert all(week.completion == 100 for week in model.activity if week.sessions)
+    assert model.helped and all(item.n > 0 for item in model.helped)
+
+
+def test_activity_counts_each_kind_of_reminder_and_completion(tmp_path):
+    monday = date(2026, 11, 16)
+    events = [
+        {"kind": "sent", "at": at(monday).isoformat()},
+        {"kind": "sent", "at": at(monday, 11).isoformat()},
+        {"kind": "acted", "at": at(monday).isoformat()},
+        {"kind": "snoozed", "at": at(monday, 11).isoformat()},
+        {"kind": "skipped", "at": at(monday, 12).isoformat()},
+        {"kind": "skipped", "at": at(monday, 13).isoformat(), "by": "planner",
+         "reason": "the computer was asleep"},
+        {"kind": "skipped", "at": at(monday, 14).isoformat(), "by": "planner",
+         "reason": "outside working hours or in a quiet period"},
+    ]
+    steps = [{"muscle": "upper-trapezius", "area": "neck", "technique": "sustained-pressure",
+              "completed": True},
+             {"muscle": "levator-scapulae", "area": "neck", "technique": "sustained-pressure",
+              "completed": False}]
+    session = SessionRecord("s1", monday, at(monday, 12), at(monday, 12) + timedelta(minutes=5),
+                            600, 300, steps, "ended-early")
+    ratings = [
+        Rating("neck", 6, "before", at(monday, 12), session_id="s1"),
+        Rating("neck", 3, "after", at(monday, 13), session_id="s1", muscle="upper-trapezius",
+               technique="sustained-pressure", note="looser"),
+    ]
+    model = build_from(ratings, [session], events, Profile(areas=("neck",)), CATALOG,
+                       Period.of(1, monday), NOW, TZ)
+    week = model.activity[0]
+    assert (week.reminders_sent, week.reminders_acted, week.reminders_snoozed,
+            week.reminders_skipped, week.reminders_missed_away) == (2, 1, 1, 1, 1)
+    assert (week.steps_done, week.steps_planned, week.completion) == (1, 2, 50)
+    assert week.minutes == 5.0 and week.session_change == -3
+    assert [(c.id, c.count) for c in model.muscles] == [("upper-trapezius", 1)]
+    assert [(h.kind, h.id, h.n, h.mean_change) for h in model.helped] == [
+        ("muscle", "upper-trapezius", 1, -3.0), ("technique", "sustained-pressure", 1, -3.0)]
+    assert [note.text for note in model.notes] == ["looser"]
+
+
+def test_notes_are_the_most_recent_twenty_of_the_period():
+    monday = date(2026, 11, 2)
+    ratings = [Rating("neck", day % 10, "check-in", at(monday + timedelta(days=day)),
+                      note=f"note {day}") for day in range(28)]
+    model = build_from(ratings, [], [], None, CATALOG, Period.of(4, monday + timedelta(days=27)),
+                       NOW, TZ)
+    assert len(model.notes) == MAX_NOTES
+    assert [note.text for note in model.notes] == [f"note {day}" for day in range(27, 7, -1)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["neck", "jaw", "calves"]), st.integers(0, 10),
+                          st.sampled_from(["before", "after", "check-in"]),
+                          st.integers(0, 41 * 24)), max_size=60),
+       st.integers(1, 6))
+def test_area_means_are_the_plain_means_of_resting_ratings(rows, weeks):
+    start = datetime(2026, 9, 28, tzinfo=TZ)
+    ratings = [Rating(area, value, phase, start + timedelta(hours=hour))
+               for area, value, phase, hour in rows]
+    period = Period.of(weeks, date(2026, 11, 8))
+    model = build_from(ratings, [], [], None, CATALOG, period, NOW, TZ)
+    for area in model.areas:
+        values = [r.rating for r in ratings if r.area == area.id and r.phase != "after"
+                  and period.first <= r.at.date() <= period.last]
+        assert area.n == len(values)
+        assert area.mean == (round(sum(values) / len(values), 2) if values else None)
+    assert {area.id for area in model.areas} == {
+        r.area for r in ratings if r.phase != "after" and period.first <= r.at.date()
+        <= period.last}
+
+
+def test_html_is_one_private_self_contained_page(demo, tmp_path):
+    model = build_report(demo, CATALOG, Period.of(8, TODAY - timedelta(days=1)), NOW, TZ)
+    page = render_html(model)
+    assert "<script" not in page.lower()
+    assert not re.search(r"https?:", page), "the page must name no address"
+    assert not re.search(r"\b(src|href)\s*=", page, re.IGNORECASE)
+    assert "@media print" in page and "@page" in page
+    assert page.count("<svg") == 2
+    for area in model.areas:
+        assert f">{area.mean:g}<" in page
+    assert "not a diagnosis" in page
+    target = tmp_path / "report.html"
+    write_private(target, page.encode())
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert target.read_text() == page
+
+
+def test_a_link_at_the_target_is_replaced_never_followed(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    link = tmp_path / "report.html"
+    os.symlink(victim, link)
+    write_private(link, b"<p>report</p>")
+    assert victim.read_text() == "keep me"
+    assert not link.is_symlink() and link.read_bytes() == b"<p>report</p>"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["report.html", "victim.txt"]
+
+
+def test_pdf_is_made_from_the_same_model(demo):
+    model = build_report(demo, CATALOG, Period.of(8, TODAY - timedelta(days=1)), NOW, TZ)
+    data = render_pdf(model)
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
