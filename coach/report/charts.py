@@ -64,7 +64,7 @@ def pain_chart(model: ReportModel) -> Drawing:
     """Resting pain per area per week: a line per area on a fixed 0-10 axis, legend below."""
     legend_rows = max(1, -(-len(model.areas) // LEGEND_COLUMNS))
     left, right, top, bottom = 46, 12, 10, 48 + 14 * legend_rows
-    width, height = WIDTH, 208 + bottom
+    width, height = WIDTH, 168 + bottom
     plot_w, plot_h = width - left - right, height - top - bottom
     weeks = model.trends["weeks"]
     count = max(1, len(weeks))
@@ -120,7 +120,7 @@ def pain_chart(model: ReportModel) -> Drawing:
 
 def activity_chart(model: ReportModel) -> Drawing:
     """Sessions per week as bars with the minutes written on them."""
-    width, height = WIDTH, 140
+    width, height = WIDTH, 112
     left, right, top, bottom = 46, 12, 12, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     weeks = model.activity
