@@ -38,3 +38,26 @@ def write_private(path: Path, data: bytes) -> None:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+SHARE_FOLDER = "reports"
+
+
+def share_report(store, catalog, now, tz, folder: Path | None = None) -> tuple[Path, Path]:
+    """"Share a report": the last 8 weeks as HTML and PDF in the data folder's reports/.
+
+    Returns the (HTML, PDF) paths; a report made earlier the same day is replaced.
+    """
+    from coach.report.html import render_html
+    from coach.report.model import DEFAULT_WEEKS, Period, build_report
+    from coach.report.pdf import render_pdf
+    from coach.storage import ensure_dir
+
+    model = build_report(store, catalog, Period.of(DEFAULT_WEEKS, now.date()), now, tz)
+    folder = Path(folder) if folder is not None else Path(store.directory) / SHARE_FOLDER
+    ensure_dir(folder)
+    stem = f"coach-report-{now.date().isoformat()}"
+    html_path, pdf_path = folder / f"{stem}.html", folder / f"{stem}.pdf"
+    write_private(html_path, render_html(model).encode("utf-8"))
+    write_private(pdf_path, render_pdf(model))
+    return html_path, pdf_path

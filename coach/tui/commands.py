@@ -11,6 +11,7 @@ ACTIONS = (
     ("Resume today's session", "resume_session", "Continue where you stopped"),
     ("Log pain now", "quick_log", "Rate an area 0-10"),
     ("Trends", "open('trends')", "Resting pain over 8 weeks, what works"),
+    ("Share a report", "share_report", "A printable report (HTML and PDF) for your clinician"),
     ("Settings", "open('settings')", "Profile and reminder schedule"),
     ("Home: today's routine", "open('home')", "Back to today's list"),
     ("Help", "help", "Keys and what the numbers mean"),

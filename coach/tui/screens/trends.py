@@ -33,6 +33,7 @@ class TrendsScreen(Screen):
         Binding("q", "app.pop_screen", "Back", show=False),
         Binding("t", "app.pop_screen", "Back", show=False),
         Binding("r", "reload", "Reload"),
+        Binding("s", "app.share_report", "Share a report"),
     ]
 
     def __init__(self) -> None:
@@ -96,7 +97,7 @@ class TrendsScreen(Screen):
         loading = self.query_one("#trends-loading", Static)
         total = sum(stats.get("n", 0) for week in weeks for stats in week.get("areas", {}).values())
         loading.update(f"{total} resting ratings over {len(weeks)} weeks · "
-                       "l logs one now · r reloads")
+                       "l logs pain · s shares a report")
         self._draw_chart(weeks, areas)
         self.query_one("#trends-week", Static).update(week_table(weeks, areas, app.area_label))
         self.query_one("#trends-works", Static).update(works_text(report.get("works", []),
