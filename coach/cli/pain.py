@@ -173,8 +173,10 @@ def report_csv(report: dict) -> str:
               help="Write the clinician report as one self-contained HTML page (private, 0600).")
 @click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the clinician report as a PDF (private, 0600).")
+@click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4",
+              show_default=True, help="The page size of --html and --pdf.")
 def report(weeks: int | None, since_text: str | None, until_text: str | None, as_json: bool,
-           as_csv: bool, html_file: Path | None, pdf_file: Path | None) -> None:
+           as_csv: bool, html_file: Path | None, pdf_file: Path | None, paper: str) -> None:
     """Weekly pain trends per area, sessions, and what works for you; or the clinician report
     to print or share (--html FILE, --pdf FILE)."""
     from coach.cli.common import parse_day, print_json
@@ -208,11 +210,11 @@ def report(weeks: int | None, since_text: str | None, until_text: str | None, as
     if html_file is not None:
         from coach.report.html import render_html
 
-        write_report(html_file, render_html(model).encode("utf-8"), "HTML", model)
+        write_report(html_file, render_html(model, paper.lower()).encode("utf-8"), "HTML", model)
     if pdf_file is not None:
         from coach.report.pdf import render_pdf
 
-        write_report(pdf_file, render_pdf(model), "PDF", model)
+        write_report(pdf_file, render_pdf(model, paper.lower()), "PDF", model)
     if as_json:
         print_json(model.to_json())
     elif as_csv:

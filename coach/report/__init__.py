@@ -6,6 +6,7 @@ Writing a report file: `write_private` creates it 0600 without following a link.
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 FILE_MODE = 0o600
@@ -20,7 +21,7 @@ def write_private(path: Path, data: bytes) -> None:
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
-    temp = folder / f".{path.name}.{os.getpid()}.tmp"
+    temp = folder / f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp"
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(temp, flags, FILE_MODE)
     try:

@@ -139,7 +139,6 @@ def _done(model: ReportModel) -> Section:
     muscles = ", ".join(f"{count.label} {count.count}" for count in model.muscles) or "-"
     techniques = ", ".join(f"{count.label} {count.count}" for count in model.techniques) or "-"
     return Section("What was done", (
-        Chart(*charts.activity_chart(model)),
         Table(("Week", "Sessions", "Minutes", "Steps done", "Change in session", "Breaks sent",
                "taken", "skipped", "snoozed", "missed, away"),
               rows, numeric=tuple(range(1, 10)), widths=(13, 9, 9, 9, 11, 9, 8, 8, 8, 9)),

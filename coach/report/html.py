@@ -13,7 +13,7 @@ from coach.report.content import Chart, Document, Meta, Para, Table, document
 from coach.report.model import ReportModel
 
 CSS = """
-@page { size: A4; margin: 11mm 12mm; }
+@page { size: PAPER; margin: 11mm 12mm; }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; font-size: 8.6pt;
        color: #000; background: #fff; margin: 0 auto; max-width: 186mm; line-height: 1.3; }
@@ -42,17 +42,20 @@ footer { margin-top: 3mm; border-top: 0.6pt solid #000; padding-top: 1mm; font-s
 """
 
 
-def render_html(model: ReportModel) -> str:
-    return render_document(document(model), model)
+PAPERS = {"a4": "A4", "letter": "letter"}
 
 
-def render_document(doc: Document, model: ReportModel) -> str:
+def render_html(model: ReportModel, paper: str = "a4") -> str:
+    return render_document(document(model), model, paper)
+
+
+def render_document(doc: Document, model: ReportModel, paper: str = "a4") -> str:
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(doc.title)} {model.period.first} to {model.period.last}</title>",
-        f"<style>{CSS}</style></head><body>",
+        f"<style>{CSS.replace('PAPER', PAPERS[paper])}</style></head><body>",
         f"<h1>{escape(doc.title)}</h1>",
     ]
     for section in doc.sections:

@@ -32,11 +32,14 @@ def _font_dir() -> Path | None:
     return None
 
 
-def render_pdf(model: ReportModel, paper: str = "A4") -> bytes:
+PAPERS = {"a4": "A4", "letter": "Letter"}
+
+
+def render_pdf(model: ReportModel, paper: str = "a4") -> bytes:
     return render_document(document(model), paper)
 
 
-def render_document(doc: Document, paper: str = "A4") -> bytes:
+def render_document(doc: Document, paper: str = "a4") -> bytes:
     from fpdf import FPDF
 
     class ReportPDF(FPDF):
@@ -47,7 +50,7 @@ def render_document(doc: Document, paper: str = "A4") -> bytes:
             self.multi_cell(0, 2.8, clean(f"{doc.footer} Page {self.page_no()}."),
                             new_x="LMARGIN", new_y="NEXT")
 
-    pdf = ReportPDF(orientation="portrait", unit="mm", format=paper)
+    pdf = ReportPDF(orientation="portrait", unit="mm", format=PAPERS[paper])
     pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
     pdf.set_auto_page_break(True, margin=MARGIN_MM + 4)
     pdf.set_title(doc.title)

@@ -93,6 +93,12 @@ def page_requests(net_log: Path) -> set[str]:
     return urls
 
 
+def pdf_pages(path: Path) -> int:
+    info = subprocess.run([require_program("pdfinfo"), str(path)], capture_output=True,
+                          text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
+
+
 def png_size(path: Path) -> tuple[int, int]:
     header = path.read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
@@ -122,10 +128,7 @@ def test_the_html_report_prints_on_two_pages_and_requests_nothing(demo_home, tmp
              f"--screenshot={tmp_path / 'control.png'}", control.as_uri())
     assert page_requests(tmp_path / "net-3.json") == {"https://example.invalid/x.png"}
 
-    info = subprocess.run([require_program("pdfinfo"), str(printed)], capture_output=True,
-                          text=True, check=True).stdout
-    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
-    assert 1 <= pages <= MAX_PAGES, info
+    assert 1 <= pdf_pages(printed) <= MAX_PAGES
 
     text = subprocess.run([require_program("pdftotext"), "-layout", str(printed), "-"],
                           capture_output=True, text=True, check=True).stdout
@@ -136,6 +139,13 @@ def test_the_html_report_prints_on_two_pages_and_requests_nothing(demo_home, tmp
         assert re.search(row, text), f"{area['label']} {area['mean']} is not in:\n{text}"
     assert "Stiff after a long day" in text
     assert "not a diagnosis" in text
+
+    # Letter paper is shorter than A4: the same content still fits on two pages
+    letter, letter_pdf = tmp_path / "letter.html", tmp_path / "letter.pdf"
+    run_coach(demo_home, "report", "--until", UNTIL, "--paper", "letter", "--html", str(letter))
+    chromium(tmp_path / "profile-4", tmp_path / "net-4.json", "--no-pdf-header-footer",
+             f"--print-to-pdf={letter_pdf}", letter.as_uri())
+    assert pdf_pages(letter_pdf) <= MAX_PAGES
 
 
 def test_the_pdf_report_shows_the_same_numbers_and_its_first_page_draws(demo_home, tmp_path):
@@ -150,6 +160,7 @@ def test_the_pdf_report_shows_the_same_numbers_and_its_first_page_draws(demo_hom
         assert re.search(row, text), f"{area['label']} {area['mean']} is not in:\n{text}"
     for item in report["helped"]:
         assert f"{item['mean_change']:+.2f}" in text
+    assert pdf_pages(pdf) <= MAX_PAGES
     first = tmp_path / "first"
     subprocess.run([require_program("pdftoppm"), "-png", "-r", "40", "-f", "1", "-l", "1",
                     "-singlefile", str(pdf), str(first)], check=True, timeout=60)

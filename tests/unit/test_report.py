@@ -150,7 +150,7 @@ def test_html_is_one_private_self_contained_page(demo, tmp_path):
     assert not re.search(r"https?:", page), "the page must name no address"
     assert not re.search(r"\b(src|href)\s*=", page, re.IGNORECASE)
     assert "@media print" in page and "@page" in page
-    assert page.count("<svg") == 2
+    assert page.count("<svg") == 1
     for area in model.areas:
         assert f">{area.mean:g}<" in page
     assert "not a diagnosis" in page
@@ -175,3 +175,13 @@ def test_pdf_is_made_from_the_same_model(demo):
     model = build_report(demo, CATALOG, Period.of(8, TODAY - timedelta(days=1)), NOW, TZ)
     data = render_pdf(model)
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+
+
+def test_without_dejavu_the_pdf_falls_back_to_a_built_in_font(demo, monkeypatch):
+    import coach.report.pdf as pdf_module
+
+    monkeypatch.setattr(pdf_module, "FONT_DIRS", ())
+    model = build_report(demo, CATALOG, Period.of(8, TODAY - timedelta(days=1)), NOW, TZ)
+    data = render_pdf(model, "letter")
+    assert data.startswith(b"%PDF-") and b"/Helvetica" in data
+    assert b"/MediaBox [0 0 612.00 792.00]" in data
