@@ -116,3 +116,87 @@ def pain_chart(model: ReportModel) -> Drawing:
         parts.append(_text(legend_x + 32, legend_y + 3.5, area.label, 9.5))
     parts.append("</svg>")
     return Drawing("".join(parts), width, height)
+
+
+# Resting pain bands for the body map: (upper bound, fill). Grey steps that stay apart when
+# printed in black and white; the legend prints each band's numbers.
+PAIN_BANDS = ((2, "#f4f4f4"), (4, "#cfcfcf"), (6, "#a3a3a3"), (8, "#6b6b6b"), (10, "#2e2e2e"))
+
+
+def pain_fill(mean: float) -> str:
+    """The band fill for a mean resting pain: the first band whose upper bound it is below."""
+    for upper, fill in PAIN_BANDS:
+        if mean < upper or upper == 10:
+            return fill
+    return PAIN_BANDS[-1][1]
+
+
+def _shape_svg(shape, place, scale: float, attributes: str = "") -> str:
+    if shape.shape == "ellipse":
+        cx, cy, rx, ry = shape.coords
+        x, y = place(cx, cy)
+        return (f'<ellipse cx="{x:.1f}" cy="{y:.1f}" rx="{rx * scale:.1f}" '
+                f'ry="{ry * scale:.1f}"{attributes}/>')
+    points = " ".join("{:.1f},{:.1f}".format(*place(x, y)) for x, y in shape.coords)
+    return f'<polygon points="{points}"{attributes}/>'
+
+
+def body_map_chart(outline, figure_box, views, regions) -> Drawing:
+    """Front and back figures (the library's outline) with each area's region shaded by its
+    mean resting pain, its number on it, and a legend of the pain bands in numbers.
+
+    regions: (number, mean, shapes) per area; shapes have .view, .shape and .coords in the
+    outline's unit square. The table beside the map names each number's area and mean.
+    """
+    box_left, box_top, box_right, box_bottom = figure_box
+    figure_h = 250
+    scale = figure_h / (box_bottom - box_top)
+    figure_w = (box_right - box_left) * scale
+    legend_w = 120
+    width = round(figure_w * len(views) + 16 * (len(views) - 1) + legend_w)
+    height = figure_h + 18
+    parts = [f'<svg xmlns="{SVG_NAMESPACE}" viewBox="0 0 {width} {height}" width="{width}" '
+             f'height="{height}" role="img" '
+             f'aria-label="Body map: each area shaded by its mean resting pain">']
+    for index, view in enumerate(views):
+        shift = index * (figure_w + 16)
+
+        def place(x: float, y: float, shift=shift) -> tuple[float, float]:
+            return shift + (x - box_left) * scale, (y - box_top) * scale
+
+        parts.append('<g fill="#fff" stroke="#000" stroke-width="0.9">')
+        parts += [_shape_svg(shape, place, scale) for shape in outline]
+        parts.append("</g>")
+        for number, mean, shapes in regions:
+            mine = [shape for shape in shapes if shape.view == view]
+            if not mine or mean is None:
+                continue
+            fill = pain_fill(mean)
+            parts += [_shape_svg(shape, place, scale,
+                                 f' fill="{fill}" stroke="#000" stroke-width="0.5"')
+                      for shape in mine]
+            x, y = place(*_centre(mine[0]))
+            dark = fill in ("#6b6b6b", "#2e2e2e")
+            parts.append(_text(x, y + 3.5, str(number), 9.5, "middle",
+                               f' font-weight="bold" fill="{"#fff" if dark else "#000"}"'))
+        parts.append(_text(shift + figure_w / 2, height - 3, view, 10, "middle"))
+    left = width - legend_w + 10
+    parts.append(_text(left, 14, "mean resting pain", 9.5))
+    lower = 0
+    for row, (upper, fill) in enumerate(PAIN_BANDS):
+        y = 24 + row * 18
+        parts.append(f'<rect x="{left}" y="{y}" width="16" height="12" fill="{fill}" '
+                     f'stroke="#000" stroke-width="0.5"/>')
+        band = f"{lower} to {upper}" if upper == 10 else f"{lower} to under {upper}"
+        parts.append(_text(left + 22, y + 10, band, 9.5))
+        lower = upper
+    parts.append("</svg>")
+    return Drawing("".join(parts), width, height)
+
+
+def _centre(shape) -> tuple[float, float]:
+    if shape.shape == "ellipse":
+        return shape.coords[0], shape.coords[1]
+    xs = [x for x, _ in shape.coords]
+    ys = [y for _, y in shape.coords]
+    return sum(xs) / len(xs), sum(ys) / len(ys)

@@ -75,7 +75,7 @@ def document(model: ReportModel) -> Document:
     return Document(
         title="Pain and self-care report",
         sections=(_who(model), _pain(model), _done(model), _helped(model), _advice(model),
-                  _notes(model)),
+                  _notes(model), _soreness(model)),
         footer=f"{FOOTER} Generated {model.generated_at.strftime('%Y-%m-%d %H:%M %z')}.",
     )
 
@@ -189,3 +189,33 @@ def _notes(model: ReportModel) -> Section:
     return Section(title, (Table(("When", "Area", "Pain", "Phase", "Note"), rows,
                                  numeric=(2,), widths=(16, 18, 6, 9, 51)),),
                    keep_together=False)
+
+
+SORENESS_WORDS = {"none": "not sore", "some": "a little sore", "a-lot": "very sore"}
+
+
+def _soreness(model: ReportModel) -> Section:
+    """Answers to "still sore from yesterday's session?", counted per area."""
+    title = "Soreness the day after a session"
+    if not model.soreness:
+        return Section(title, (Para("No soreness answers in this period."),))
+    labels = {area.id: area.label for area in model.areas}
+    per_area: dict[str, dict[str, int]] = {}
+    for answer in model.soreness:
+        counts = per_area.setdefault(answer.area, {})
+        counts[answer.level] = counts.get(answer.level, 0) + 1
+    latest = {}
+    for answer in model.soreness:  # most recent first
+        latest.setdefault(answer.area, answer)
+    rows = tuple(
+        (labels.get(area, area), *(str(counts.get(level, 0)) for level in SORENESS_WORDS),
+         f"{SORENESS_WORDS.get(latest[area].level, latest[area].level)}, "
+         f"{latest[area].at:%Y-%m-%d}")
+        for area, counts in per_area.items()
+    )
+    return Section(title, (
+        Table(("Area", *(word for word in SORENESS_WORDS.values()), "Latest answer"), rows,
+              numeric=(1, 2, 3), widths=(34, 14, 16, 14, 22)),
+        Para("Soreness like after exercise usually goes within 24-48 hours; soreness that lasts "
+             "longer means the dose was too high: lower it next time.", "small"),
+    ))

@@ -146,6 +146,15 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Soreness:
+    """An answer to "still sore from yesterday's session?" for one area."""
+
+    at: datetime
+    area: str
+    level: str  # "none" | "some" | "a-lot"
+
+
+@dataclass(frozen=True)
 class Caution:
     id: str
     label: str
@@ -173,6 +182,7 @@ class ReportModel:
     techniques: tuple[Count, ...]
     helped: tuple[Helped, ...]
     notes: tuple[Note, ...]  # most recent first, at most MAX_NOTES
+    soreness: tuple[Soreness, ...]  # every answer in the period, most recent first
     advice: tuple[Advice, ...]
     trends: dict  # coach.trends.weekly_report for the period: `coach report --json` as before
 
@@ -219,6 +229,8 @@ class ReportModel:
                         "mean_change": item.mean_change} for item in self.helped],
             "notes": [{"at": note.at.isoformat(), "area": note.area, "rating": note.rating,
                        "phase": note.phase, "note": note.text} for note in self.notes],
+            "soreness": [{"at": answer.at.isoformat(), "area": answer.area,
+                          "level": answer.level} for answer in self.soreness],
         }
 
 
@@ -314,6 +326,15 @@ def build_from(ratings, sessions, events, profile, catalog, period: Period, now:
     notes = tuple(Note(r.at, r.area, r.rating, r.phase, r.note.strip())
                   for r in noted[:MAX_NOTES])
 
+    answers = []
+    for event in events:
+        if event.get("kind") != "soreness" or not isinstance(event.get("area"), str):
+            continue
+        moment = datetime.fromisoformat(event["at"])
+        if inside(moment.date()):
+            answers.append(Soreness(moment, event["area"], str(event.get("level") or "")))
+    answers.sort(key=lambda answer: answer.at, reverse=True)
+
     cautions = tuple(
         Caution(cid, catalog.cautions[cid].label, catalog.cautions[cid].advice.strip(),
                 bool(catalog.cautions[cid].urgent))
@@ -334,6 +355,7 @@ def build_from(ratings, sessions, events, profile, catalog, period: Period, now:
         techniques=tuple(Count(t, technique_label(t), n) for t, n in _most_first(techniques)),
         helped=helped,
         notes=notes,
+        soreness=tuple(answers),
         advice=tuple(Advice(item["area"], item["advice"], item["reason"])
                      for item in trends["advice"]),
         trends=trends,

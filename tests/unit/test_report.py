@@ -185,3 +185,46 @@ def test_without_dejavu_the_pdf_falls_back_to_a_built_in_font(demo, monkeypatch)
     data = render_pdf(model, "letter")
     assert data.startswith(b"%PDF-") and b"/Helvetica" in data
     assert b"/MediaBox [0 0 612.00 792.00]" in data
+
+
+def test_soreness_answers_are_counted_per_area():
+    from coach.report.content import document
+
+    monday = date(2026, 11, 16)
+    events = [
+        {"kind": "soreness", "at": at(monday, 9).isoformat(), "area": "neck", "level": "some",
+         "session_id": "s1"},
+        {"kind": "soreness", "at": at(monday + timedelta(days=2), 9).isoformat(), "area": "neck",
+         "level": "none", "session_id": "s2"},
+        {"kind": "soreness", "at": at(monday - timedelta(days=3), 9).isoformat(), "area": "neck",
+         "level": "a-lot"},  # before the period
+    ]
+    model = build_from([], [], events, Profile(areas=("neck",)), CATALOG, Period.of(1, monday),
+                       NOW, TZ)
+    assert [(answer.area, answer.level) for answer in model.soreness] == [
+        ("neck", "none"), ("neck", "some")]
+    assert model.to_json()["soreness"][0]["level"] == "none"
+    section = next(s for s in document(model).sections if s.title.startswith("Soreness"))
+    assert section.blocks[0].rows == (("Neck", "1", "1", "0", "not sore, 2026-11-18"),)
+
+
+def test_pain_bands_cover_zero_to_ten_and_the_map_labels_each_area():
+    from collections import namedtuple
+
+    from coach.report.charts import PAIN_BANDS, body_map_chart, pain_fill
+
+    assert [pain_fill(value) for value in (0, 1.99, 2, 5.5, 7.99, 8, 10)] == [
+        PAIN_BANDS[0][1], PAIN_BANDS[0][1], PAIN_BANDS[1][1], PAIN_BANDS[2][1],
+        PAIN_BANDS[3][1], PAIN_BANDS[4][1], PAIN_BANDS[4][1]]
+    shape = namedtuple("Shape", "view shape coords")
+    outline = [shape("", "ellipse", (0.5, 0.07, 0.04, 0.05))]
+    drawing = body_map_chart(outline, (0.29, 0.0, 0.71, 1.0), ("front", "back"), [
+        (1, 4.75, [shape("back", "ellipse", (0.5, 0.2, 0.03, 0.03))]),
+        (2, 8.5, [shape("front", "polygon", ((0.45, 0.3), (0.55, 0.3), (0.5, 0.4)))]),
+        (3, None, [shape("front", "ellipse", (0.5, 0.5, 0.03, 0.03))]),
+    ])
+    svg = drawing.svg
+    assert svg.count("<ellipse") == 2 + 1  # the outline in each view, and area 1
+    assert f'fill="{PAIN_BANDS[2][1]}"' in svg and f'fill="{PAIN_BANDS[4][1]}"' in svg
+    assert ">1<" in svg and ">2<" in svg and ">3<" not in svg  # no ratings: not shaded
+    assert "0 to under 2" in svg and "8 to 10" in svg
