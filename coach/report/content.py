@@ -86,9 +86,14 @@ def _who(model: ReportModel) -> Section:
         f"{caution.label}{' (urgent: see a clinician first)' if caution.urgent else ''}"
         for caution in model.cautions
     ) or "none answered yes in the safety questions"
+    today = model.generated_at.date()
+    if period.first <= today < period.last:
+        shown = f"{period.first:%a %d %b %Y} to today, {today:%a %d %b %Y} ({period.weeks} " \
+                "weeks, the last one so far)"
+    else:
+        shown = f"{period.first:%a %d %b %Y} to {period.last:%a %d %b %Y} ({period.weeks} weeks)"
     rows = (
-        ("Period", f"{period.first:%a %d %b %Y} to {period.last:%a %d %b %Y} "
-                   f"({period.weeks} weeks)"),
+        ("Period", shown),
         ("Generated", model.generated_at.strftime("%Y-%m-%d %H:%M %z")),
         ("Areas", ", ".join(area.label for area in model.areas) or "none rated yet"),
         ("Work habits", ", ".join(model.habits) or "-"),

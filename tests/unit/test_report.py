@@ -228,3 +228,14 @@ def test_pain_bands_cover_zero_to_ten_and_the_map_labels_each_area():
     assert f'fill="{PAIN_BANDS[2][1]}"' in svg and f'fill="{PAIN_BANDS[4][1]}"' in svg
     assert ">1<" in svg and ">2<" in svg and ">3<" not in svg  # no ratings: not shaded
     assert "0 to under 2" in svg and "8 to 10" in svg
+
+
+def test_a_period_that_ends_this_week_says_so():
+    from coach.report.content import document
+
+    model = build_from([], [], [], None, CATALOG, Period.of(2, TODAY), NOW, TZ)
+    period = dict(document(model).sections[0].blocks[0].rows)["Period"]
+    assert period == "Mon 23 Nov 2026 to today, Mon 30 Nov 2026 (2 weeks, the last one so far)"
+    done = build_from([], [], [], None, CATALOG, Period.of(2, TODAY - timedelta(days=1)), NOW, TZ)
+    assert dict(document(done).sections[0].blocks[0].rows)["Period"] == (
+        "Mon 16 Nov 2026 to Sun 29 Nov 2026 (2 weeks)")
