@@ -153,8 +153,10 @@ def body_map_chart(model: ReportModel) -> Drawing:
     figure_w = (box_right - box_left) * scale
     legend_left = figure_w * len(VIEWS) + 12 * len(VIEWS)
     rated = [area for area in model.areas if area.mean is not None]
-    height = max(figure_h + 18, 24 + len(PAIN_BANDS) * 16 + 20 + len(rated) * 14)
-    width = round(legend_left + 300)
+    # the legend's text is as large as the page's text once the drawing is scaled to its place
+    line = 19
+    height = max(figure_h + 18, 28 + (len(PAIN_BANDS) + len(rated) + 1) * line)
+    width = round(legend_left + 390)
     parts = [f'<svg xmlns="{SVG_NAMESPACE}" viewBox="0 0 {width} {height}" width="{width}" '
              f'height="{height}" role="img" '
              f'aria-label="Body map: each area shaded by its mean resting pain">']
@@ -178,25 +180,25 @@ def body_map_chart(model: ReportModel) -> Drawing:
                       for shape in mine]
             x, y = place(*_centre(mine[0]))
             dark = fill in ("#6b6b6b", "#2e2e2e")
-            parts.append(_text(x, y + 3.2, str(number), 8.5, "middle",
+            parts.append(_text(x, y + 4.5, str(number), 12, "middle",
                                f' font-weight="bold" fill="{"#fff" if dark else "#000"}"'))
-        parts.append(_text(shift + figure_w / 2, figure_h + 14, view, 10, "middle"))
+        parts.append(_text(shift + figure_w / 2, figure_h + 15, view, 13, "middle"))
     left = legend_left
-    parts.append(_text(left, 12, "mean resting pain, 0-10", 9.5, extra=' font-weight="bold"'))
+    parts.append(_text(left, 15, "mean resting pain, 0-10", 14, extra=' font-weight="bold"'))
     lower = 0
     for row, (upper, fill) in enumerate(PAIN_BANDS):
-        y = 20 + row * 16
-        parts.append(f'<rect x="{left:.1f}" y="{y}" width="16" height="11" fill="{fill}" '
-                     f'stroke="#000" stroke-width="0.5"/>')
+        y = 24 + row * line
+        parts.append(f'<rect x="{left:.1f}" y="{y}" width="22" height="15" fill="{fill}" '
+                     f'stroke="#000" stroke-width="0.6"/>')
         band = f"{lower} to {upper}" if upper == 10 else f"{lower} to under {upper}"
-        parts.append(_text(left + 22, y + 9.5, band, 9))
+        parts.append(_text(left + 30, y + 12.5, band, 13.5))
         lower = upper
-    y = 20 + len(PAIN_BANDS) * 16 + 14
+    y = 24 + len(PAIN_BANDS) * line + line
     for number, area in enumerate(rated, start=1):
         where = "" if REGIONS.get(area.id) else " (not on the map)"
-        parts.append(_text(left, y, f"{number}", 9, extra=' font-weight="bold"'))
-        parts.append(_text(left + 16, y, f"{area.label}: {area.mean:g}{where}", 9))
-        y += 14
+        parts.append(_text(left, y, f"{number}", 13.5, extra=' font-weight="bold"'))
+        parts.append(_text(left + 22, y, f"{area.label}: {area.mean:g}{where}", 13.5))
+        y += line
     parts.append("</svg>")
     return Drawing("".join(parts), width, height)
 

@@ -157,7 +157,7 @@ def _body_map(model: ReportModel) -> Section:
     if all(area.mean is None for area in model.areas):
         return Section("Where it hurts", (Para("No resting pain ratings in this period."),))
     return Section("Where it hurts", (
-        Chart(*charts.body_map_chart(model), share=0.5),
+        Chart(*charts.body_map_chart(model), share=0.6),
         Para("Each area shaded by its mean resting pain over the period (the number on it "
              "refers to the list beside the figures).", "small"),
     ))

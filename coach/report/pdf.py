@@ -172,8 +172,8 @@ class _Writer:
             width=self.width, text_align=tuple(
                 "RIGHT" if index in table.numeric else "LEFT" for index in range(len(widths))
             ),
-            borders_layout=TableBordersLayout.HORIZONTAL_LINES, line_height=3.6,
-            headings_style=FontFace(emphasis="BOLD"), padding=(0.4, 1), v_align="TOP",
+            borders_layout=TableBordersLayout.HORIZONTAL_LINES, line_height=3.4,
+            headings_style=FontFace(emphasis="BOLD"), padding=(0.2, 1), v_align="TOP",
         ) as grid:
             row = grid.row()
             for text in table.headers:

@@ -130,3 +130,19 @@ def test_a_bundle_without_pain_ratings_is_refused(tmp_path):
         {"resource": {"resourceType": "Patient", "id": "p1"}}]}))
     line = assert_one_line_error(coach("import", str(path)))
     assert "without pain ratings (LOINC 72514-3)" in line
+
+
+def test_a_bundle_with_one_bad_observation_imports_nothing(demo_home, tmp_path):
+    """All or nothing, as every import: the good observations are not stored either."""
+    coach = Coach(tmp_path / "home")
+    bundle = tmp_path / "bundle.json"
+    assert Coach(demo_home)("export", "--format", "fhir", "-o", str(bundle)).returncode == 0
+    data = json.loads(bundle.read_text())
+    observations = [e["resource"] for e in data["entry"]
+                    if e["resource"]["resourceType"] == "Observation"]
+    observations[-1]["valueInteger"] = 11
+    bundle.write_text(json.dumps(data))
+    line = assert_one_line_error(coach("import", str(bundle)))
+    assert "nothing was imported" in line and "is not a whole number from 0 to 10" in line
+    assert json.loads(coach("export").stdout)["ratings"] == []
+    assert json.loads(coach("export").stdout)["sessions"] == []

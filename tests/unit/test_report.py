@@ -162,6 +162,11 @@ def test_html_is_one_private_self_contained_page(demo, tmp_path):
     assert page.count("<svg") == 2  # the weekly chart and the body map
     for area in model.areas:
         assert f">{area.mean:g}<" in page
+        assert f"{area.label}: {area.mean:g}" in page  # the body map's legend
+        latest = area.latest
+        assert f"{latest.baseline_flag} ({latest.baseline_change:+.1f})" in page
+    assert "vs its 4-week baseline" in page and "Safety today" in page
+    assert model.safety.level == "ok"  # the demo person is screened, with no caution
     assert "not a diagnosis" in page
     target = tmp_path / "report.html"
     write_private(target, page.encode())
@@ -248,6 +253,24 @@ def test_pain_bands_cover_zero_to_ten_and_the_map_shades_each_rated_area():
         for shape in shapes:
             assert shape.view in ("front", "back")
             assert inside_outline(*shape.coords[:2])
+
+
+def test_the_safety_level_and_its_reasons_are_on_the_page():
+    from coach.report.model import Safety
+
+    safety = Safety("stretch-only", ("Neck: stretches only today, no pressure; you noted "
+                                     "'tingling'.",), "")
+    model = build_from([], [], [], Profile(areas=("neck",)), CATALOG,
+                       Period.of(1, TODAY), NOW, TZ, safety)
+    page = render_html(model)
+    assert "stretch only: no pressure or rolling" in page
+    assert "you noted &#x27;tingling&#x27;" in page
+    assert model.to_json()["safety"] == {"level": "stretch-only",
+                                         "reasons": list(safety.reasons), "clinician": ""}
+    # without a screened profile, the report says so, as coach today does
+    unscreened = build_from([], [], [], Profile(areas=("neck",)), CATALOG, Period.of(1, TODAY),
+                            NOW, TZ)
+    assert unscreened.safety.level != "ok" and unscreened.safety.reasons
 
 
 def test_a_period_that_ends_this_week_says_so():
