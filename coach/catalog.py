@@ -88,6 +88,7 @@ class Area(NamedTuple):
     label: str
     description: str = ""
     phrase: str = ""  # how a sentence names it: "the area between your shoulder blades"
+    snomed: str = ""  # a SNOMED CT body-structure concept id, where one fits (FHIR bodySite)
 
     @property
     def your(self) -> str:
@@ -483,8 +484,11 @@ def _ids(table: dict, key: str, known: dict, kind: str, minimum: int = 0) -> tup
 
 
 def _area(table: dict, catalog: Catalog) -> Area:
+    snomed = _text(table, "snomed", required=False)
+    if snomed and not (snomed.isdigit() and 6 <= len(snomed) <= 18):
+        raise _Invalid("snomed", "must be a SNOMED CT concept id: 6 to 18 digits, as text")
     return Area(table["id"], _text(table, "label"), _text(table, "description", required=False),
-                _text(table, "phrase", required=False))
+                _text(table, "phrase", required=False), snomed)
 
 
 def _tool(table: dict, catalog: Catalog) -> Tool:

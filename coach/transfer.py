@@ -1,4 +1,5 @@
-"""Import and export formats (coach JSON export, CSV of ratings) <-> store records.
+"""Import and export formats (coach JSON export, CSV of ratings, FHIR R4 Bundle) <-> store
+records.
 
 An import is checked completely before anything is stored (every row, the profile, the
 settings, the events, with the rules the CLI and the store use) and then stored as one
@@ -108,6 +109,16 @@ def export_json(store) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
+def export_fhir(store) -> str:
+    """A FHIR R4 Bundle: each rating an Observation, each session a Procedure (coach.fhir)."""
+    from coach.catalog import load_catalog
+    from coach.fhir import dumps, export_bundle
+
+    bundle = export_bundle(store.ratings(), store.sessions(), load_catalog(),
+                           datetime.now().astimezone())
+    return dumps(bundle)
+
+
 def escape_cell(text: str) -> str:
     """A cell a spreadsheet shows as text: one starting like a formula gets a leading '.
 
@@ -186,7 +197,12 @@ def parse_import(text: str, name: str, catalog,
     areas = AreaResolver(catalog)
     now = now or datetime.now().astimezone()
     if text.lstrip().startswith("{"):
-        return parse_export(text, name, areas, now, catalog, check_settings)
+        data = _load_json(text, name)
+        from coach.fhir import is_bundle
+
+        if is_bundle(data):
+            return parse_fhir(data, name, areas, now)
+        return parse_export(data, name, areas, now, catalog, check_settings)
     ratings, floating = parse_csv(text, name, areas, now)
     return ImportBatch(ratings=ratings, floating=floating)
 
@@ -283,13 +299,17 @@ def parse_csv(text: str, name: str, areas: AreaResolver,
     return ratings, floating
 
 
-def parse_export(text: str, name: str, areas: AreaResolver, now: datetime, catalog,
-                 check_settings: Callable[[dict], None] | None = None) -> ImportBatch:
+def _load_json(text: str, name: str):
     try:
-        data = loads(text)
+        return loads(text)
     except ValueError as error:
         raise UsageError(f"{name} is not valid JSON ({str(error)[:80]}); give a file made by "
                          "'coach export'.") from None
+
+
+def parse_export(data, name: str, areas: AreaResolver, now: datetime, catalog,
+                 check_settings: Callable[[dict], None] | None = None) -> ImportBatch:
+    """A coach JSON export, already read as JSON."""
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
         raise UsageError(f"{name} is not a coach export (no \"format\": \"{EXPORT_FORMAT}\").")
     version = data.get("version")
@@ -341,6 +361,37 @@ def parse_export(text: str, name: str, areas: AreaResolver, now: datetime, catal
     if isinstance(settings, dict):
         batch.settings = settings
     refuse_bad_rows(name, bad)
+    return batch
+
+
+def parse_fhir(data: dict, name: str, areas: AreaResolver, now: datetime) -> ImportBatch:
+    """A FHIR Bundle's pain Observations and coach sessions, checked like any other import."""
+    from coach.fhir import NotFhir, parse_bundle
+
+    snomed_areas: dict[str, str] = {}
+    for area in areas.catalog.areas.values():
+        if area.snomed:
+            snomed_areas.setdefault(area.snomed, area.id)
+    try:
+        rows, docs, bad = parse_bundle(data, snomed_areas)
+    except NotFhir as error:
+        raise UsageError(f"{name} cannot be imported: {error}.") from None
+    batch = ImportBatch()
+    for number, fields in enumerate(rows, start=1):
+        try:
+            rating, no_offset = make_rating(areas=areas, now=now, **fields)
+            (batch.floating if no_offset else batch.ratings).append(rating)
+        except BadRow as error:
+            bad.append((f"observation {number}", str(error)))
+    for number, doc in enumerate(docs, start=1):
+        try:
+            batch.sessions.append(session_from_doc(doc))
+        except RecordError as error:
+            bad.append((f"procedure {number}", f"is not a valid session ({error})"))
+    refuse_bad_rows(name, bad)
+    if data.get("entry") and not (batch.ratings or batch.floating or batch.sessions):
+        raise UsageError(f"{name} is a FHIR Bundle without pain ratings (LOINC 72514-3) or "
+                         "coach sessions; nothing was imported.")
     return batch
 
 

@@ -14,8 +14,10 @@ from coach.errors import UsageError
 
 
 @click.command()
-@click.option("--format", "file_format", type=click.Choice(["json", "csv"]), default="json",
-              show_default=True, help="json: everything, lossless. csv: the pain ratings.")
+@click.option("--format", "file_format", type=click.Choice(["json", "csv", "fhir"]),
+              default="json", show_default=True,
+              help="json: everything, lossless. csv: the pain ratings. fhir: a FHIR R4 Bundle "
+                   "of pain ratings (Observations) and sessions (Procedures) for a clinic.")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (private, 0600) instead of printing.")
 def export(file_format: str, output: Path | None) -> None:
@@ -25,10 +27,11 @@ def export(file_format: str, output: Path | None) -> None:
     written with a leading ' so they show as text.
     """
     from coach.store import Store
-    from coach.transfer import export_csv, export_json
+    from coach.transfer import export_csv, export_fhir, export_json
 
     store = Store()
-    text = export_json(store) if file_format == "json" else export_csv(store)
+    exporters = {"json": export_json, "csv": export_csv, "fhir": export_fhir}
+    text = exporters[file_format](store)
     if output is None:
         click.echo(text, nl=False)
         return
@@ -60,7 +63,8 @@ def check_settings(settings: dict) -> None:
 @click.command(name="import")
 @click.argument("file", metavar="FILE")
 def import_(file: str) -> None:
-    """Import a coach JSON export, or a CSV with the header at,area,rating,phase,note.
+    """Import a coach JSON export, a FHIR Bundle (pain Observations, coach's sessions), or a
+    CSV with the header at,area,rating,phase,note.
 
     Importing the same file twice adds nothing. Everything is checked first and then
     stored together: if anything is bad, or the import is stopped, nothing is imported.

@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
+from pathlib import Path
 
 import click
 
@@ -224,43 +225,95 @@ def report_csv(report: dict) -> str:
     return buffer.getvalue()
 
 
-def build_report(store, weeks: int, until: date, tz) -> dict:
-    """Read only the weeks the report needs (plus the week before, and 4 weeks for "works")."""
-    from coach.trends import BASELINE_WEEKS, WORKS_WEEKS, week_start, weekly_report
-
-    last_monday = week_start(until)
-    first_monday = last_monday - timedelta(weeks=max(weeks, WORKS_WEEKS) + BASELINE_WEEKS)
-    # a day of margin either side: a rating's own offset may differ from ours
-    since = datetime.combine(first_monday, time(), tz) - timedelta(days=1)
-    end = datetime.combine(last_monday + timedelta(days=7), time(), tz) + timedelta(days=1)
-    return weekly_report(
-        store.ratings(since, end), store.sessions(since, end), store.events(since, end),
-        weeks=weeks, until=until, tz=tz,
-    )
-
-
 @click.command()
-@click.option("--weeks", type=click.IntRange(1, MAX_REPORT_WEEKS), default=4, show_default=True,
-              help="How many ISO weeks to show.")
+@click.option("--weeks", type=click.IntRange(1, MAX_REPORT_WEEKS), default=None,
+              help="How many ISO weeks to show (default 4; 8 for --html and --pdf).")
+@click.option("--since", "since_text", metavar="YYYY-MM-DD",
+              help="Start with the week of this day (instead of --weeks).")
 @click.option("--until", "until_text", metavar="YYYY-MM-DD",
               help="Show the weeks ending with the week of this day (default today).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV, one row per week and area.")
-def report(weeks: int, until_text: str | None, as_json: bool, as_csv: bool) -> None:
-    """Weekly pain trends per area, sessions, and pain right after against right before."""
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the clinician report as one self-contained HTML page (private, 0600).")
+@click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the clinician report as a PDF (private, 0600).")
+@click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default="a4",
+              show_default=True, help="The page size of --html and --pdf.")
+def report(weeks: int | None, since_text: str | None, until_text: str | None, as_json: bool,
+           as_csv: bool, html_file: Path | None, pdf_file: Path | None, paper: str) -> None:
+    """Weekly pain trends per area, sessions, and pain right after against right before; or
+    the clinician report to print or share (--html FILE, --pdf FILE)."""
     from coach.cli.common import parse_day, print_json
     from coach.store import Store
 
     if as_json and as_csv:
         raise UsageError("choose one of --json and --csv, not both.")
+    if weeks is not None and since_text is not None:
+        raise UsageError("give --weeks or --since, not both.")
     now = now_local()
     until = parse_day(until_text, "--until") or now.date()
     if not EARLIEST_YEAR <= until.year <= LATEST_YEAR:
         raise UsageError(f"--until {until_text!r} is out of range; give a date like 2026-11-22.")
-    result = build_report(Store(), weeks, until, now.tzinfo)
-    if as_json:
-        print_json(result)
-    elif as_csv:
-        click.echo(report_csv(result), nl=False)
+    since = parse_day(since_text, "--since")
+    files = [path for path in (html_file, pdf_file) if path is not None]
+    for path in files:
+        check_output_file(path)
+    from coach.report.model import DEFAULT_WEEKS, Period
+
+    if since is not None:
+        if since > until:
+            raise UsageError(f"--since {since_text} is after --until {until}; give an earlier "
+                             "start.")
+        period = Period.between(since, until)
+        if period.weeks > MAX_REPORT_WEEKS:
+            raise UsageError(f"--since {since_text} is more than {MAX_REPORT_WEEKS} weeks back; "
+                             "give a later start.")
     else:
-        click.echo(format_report(result))
+        period = Period.of(weeks or (DEFAULT_WEEKS if files else 4), until)
+    model = build_model(Store(), period, now)
+    if html_file is not None:
+        from coach.report.html import render_html
+
+        write_report(html_file, render_html(model, paper.lower()).encode("utf-8"), "HTML", model)
+    if pdf_file is not None:
+        from coach.report.pdf import render_pdf
+
+        write_report(pdf_file, render_pdf(model, paper.lower()), "PDF", model)
+    if as_json:
+        print_json(model.to_json())
+    elif as_csv:
+        click.echo(report_csv(model.trends), nl=False)
+    elif not files:
+        click.echo(format_report(model.trends))
+
+
+def build_model(store, period, now: datetime):
+    """The one report for the period: `--json`, the text, the HTML and the PDF all show it."""
+    from coach.catalog import load_catalog
+    from coach.report.model import build_report as build
+
+    return build(store, load_catalog(), period, now, now.tzinfo)
+
+
+def check_output_file(path: Path) -> None:
+    """Refuse, before any work, a report file that cannot be written; one sentence on why."""
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give a file name for the report.")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"the folder {folder} does not exist; create it or choose another file.")
+
+
+def write_report(path: Path, data: bytes, kind: str, model) -> None:
+    from coach.report import write_private
+
+    try:
+        write_private(path, data)
+    except OSError as error:
+        raise UsageError(f"cannot write {path} ({error.strerror}); choose another file.") \
+            from None
+    period = model.period
+    weeks = f"{period.weeks} week{'s' if period.weeks != 1 else ''}"
+    click.echo(f"Wrote the {kind} report ({weeks}, {period.first} to "
+               f"{period.last}) to {path}.", err=True)

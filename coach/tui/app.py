@@ -68,6 +68,7 @@ class CoachApp(App[None]):
         self.reminder_state: dict = {"running": False, "text": "Reminders: checking..."}
         self.minutes_today: int | None = None  # "I only have N minutes", for today only
         self.voice_option = voice  # `coach --voice ...`: overrides the settings for this run
+        self.shared_report: tuple | None = None  # (HTML, PDF) paths of the last shared report
 
     # ----- clocks and shared data -------------------------------------------------------
 
@@ -289,6 +290,30 @@ class CoachApp(App[None]):
             return
         self.notify(f"Logged {self.area_label(area)}: {rating}/10.", timeout=4)
         self.refresh_data()
+
+    def action_share_report(self) -> None:
+        """Write the clinician report (last 8 weeks, HTML and PDF) and show where it is."""
+        self.notify("Writing your report...", timeout=3)
+        self.run_worker(self._share_report, thread=True, exclusive=True, group="share-report",
+                        exit_on_error=False)
+
+    def _share_report(self) -> None:
+        """Worker thread: reading the history and drawing the PDF stay off the UI."""
+        from coach.report import share_report
+
+        try:
+            paths = share_report(self.store, self.catalog, self.now(), self.tz)
+        except (CoachError, OSError) as error:
+            self.call_from_thread(self.notify, f"Could not write the report: {error}",
+                                  title="Report", severity="error", timeout=10)
+            return
+        self.call_from_thread(self._report_shared, paths)
+
+    def _report_shared(self, paths) -> None:
+        html, pdf = paths
+        self.shared_report = paths
+        self.notify(f"Print it or send it to your clinician:\n{html}\n{pdf}",
+                    title="Report written (last 8 weeks)", timeout=30)
 
     def refresh_data(self) -> None:
         """Ask the visible screen to reload what it shows from the store."""

@@ -11,6 +11,7 @@ ACTIONS = (
     ("Resume today's session", "resume_session", "Continue where you stopped"),
     ("Log pain now", "quick_log", "Rate an area 0-10"),
     ("Trends", "open('trends')", "Resting pain over 8 weeks, pain after vs before"),
+    ("Share a report", "share_report", "A printable report (HTML and PDF) for your clinician"),
     ("Settings", "open('settings')", "Profile and reminder schedule"),
     ("Library", "open('library')", "Every muscle, stretch and movement; search where it hurts"),
     ("History", "open('history')", "Ratings and sessions by day; fix a wrong rating"),

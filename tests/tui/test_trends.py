@@ -67,3 +67,41 @@ def test_tables_read_without_colour():
     assert advice_text([{"area": "neck", "advice": "see a clinician",
                          "reason": "neck: it got worse"}], str.title) == (
         "Neck: see a clinician. it got worse")
+
+
+@sync
+async def test_s_on_trends_writes_a_private_report_and_shows_where(store, make_app, catalog,
+                                                                     clock):
+    seed(store, catalog, today=clock.wall().date(), tz=clock.start.tzinfo)
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("t")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        html, pdf = app.shared_report
+        assert html.parent == store.directory / "reports" and html.name.startswith("coach-report-")
+        assert oct(html.stat().st_mode & 0o777) == oct(pdf.stat().st_mode & 0o777) == "0o600"
+        assert "Pain and self-care report" in html.read_text()
+        assert pdf.read_bytes().startswith(b"%PDF-")
+        shown = " ".join(str(toast.message) for toast in app._notifications)
+        assert str(html) in shown and str(pdf) in shown
+
+
+@sync
+async def test_the_palette_offers_share_a_report(profile_store, make_app):
+    from coach.tui.commands import ACTIONS
+
+    assert ("Share a report", "share_report") in [(name, action) for name, action, _ in ACTIONS]
+    app = make_app(profile_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await app.run_action("share_report")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.shared_report is not None and app.shared_report[1].is_file()

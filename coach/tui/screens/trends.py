@@ -36,6 +36,7 @@ class TrendsScreen(Screen):
         Binding("q", "app.pop_screen", "Back", show=False),
         Binding("t", "app.pop_screen", "Back", show=False),
         Binding("r", "reload", "Reload"),
+        Binding("s", "app.share_report", "Share a report"),
     ]
 
     def __init__(self) -> None:
@@ -99,7 +100,7 @@ class TrendsScreen(Screen):
         loading = self.query_one("#trends-loading", Static)
         total = sum(stats.get("n", 0) for week in weeks for stats in week.get("areas", {}).values())
         loading.update(f"{total} resting ratings over {len(weeks)} weeks · "
-                       "l logs one now · r reloads")
+                       "l logs pain · s shares a report")
         self._draw_chart(weeks, areas)
         self.query_one("#trends-week", Static).update(week_table(weeks, areas, app.area_label))
         measured = works_text(report.get("after_vs_before", []), app.catalog)
