@@ -354,14 +354,16 @@ def advice(
             if all(flag == "worsening" for flag in run):
                 reasons.append(f"it has been getting worse for {WORSENING_WEEKS} weeks or more "
                                f"(to {report_weeks[index]['week']})")
+        # Judged on the latest week only: a week that improved answers an older plateau.
         regular = [count >= REGULAR_SESSIONS for count in sessions_per_week]
-        for index in range(NO_IMPROVEMENT_WEEKS - 1, len(report_weeks)):
-            window = range(index - NO_IMPROVEMENT_WEEKS + 1, index + 1)
-            stats = report_weeks[index]["areas"][area]
+        last = len(report_weeks) - 1
+        if last >= NO_IMPROVEMENT_WEEKS - 1:
+            window = range(last - NO_IMPROVEMENT_WEEKS + 1, last + 1)
+            stats = report_weeks[last]["areas"][area]
             if all(regular[week] for week in window) and stats["mean"] is not None and (
                     stats["baseline_flag"] in ("stable", "worsening")) and stats["mean"] >= 1:
                 reasons.append(f"no improvement after {NO_IMPROVEMENT_WEEKS} weeks of regular "
-                               f"sessions (to {report_weeks[index]['week']})")
+                               f"sessions (to {report_weeks[last]['week']})")
         if reasons:
             found.append({
                 "area": area,

@@ -305,3 +305,34 @@ def test_a_flat_series_is_never_flagged(value, weeks, per_week):
         assert stats["baseline_flag"] in ("stable", "too few")
     for item in report["advice"]:
         assert "got worse" not in item["reason"] and "getting worse for" not in item["reason"]
+
+
+def regular_sessions(first_monday, weeks, per_week=2):
+    sessions = []
+    for week in range(weeks):
+        for number in range(per_week):
+            start = datetime.combine(first_monday + timedelta(weeks=week, days=number),
+                                     datetime.min.time(), BERLIN) + timedelta(hours=12)
+            sessions.append(SessionRecord(f"w{week}s{number}", start.date(), start,
+                                          start + timedelta(minutes=10), 600, 600, [],
+                                          "finished"))
+    return sessions
+
+
+def test_no_improvement_after_four_weeks_of_regular_sessions_is_advised_until_it_improves():
+    first = date(2026, 10, 12)
+    flat = [rating for week in range(7)
+            for rating in resting("neck", (5, 5, 5), first + timedelta(weeks=week))]
+    sessions = regular_sessions(first, 7)
+    report = weekly_report(flat, sessions, [], weeks=4, until=date(2026, 11, 23), tz=BERLIN)
+    [advice] = report["advice"]
+    assert "no improvement after 4 weeks of regular sessions (to 2026-W48)" in advice["reason"]
+
+    better = flat[:-3] + resting("neck", (2, 2, 2), date(2026, 11, 23))
+    report = weekly_report(better, sessions, [], weeks=4, until=date(2026, 11, 23), tz=BERLIN)
+    assert report["weeks"][-1]["areas"]["neck"]["baseline_flag"] == "improving"
+    assert report["advice"] == [], "an improving week answers the older plateau"
+
+    few = [session for session in sessions if session.id.endswith("s0")]  # once a week
+    report = weekly_report(flat, few, [], weeks=4, until=date(2026, 11, 23), tz=BERLIN)
+    assert report["advice"] == [], "not regular: no claim about what sessions did"

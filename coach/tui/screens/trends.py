@@ -36,7 +36,7 @@ class TrendsScreen(Screen):
         Binding("q", "app.pop_screen", "Back", show=False),
         Binding("t", "app.pop_screen", "Back", show=False),
         Binding("r", "reload", "Reload"),
-        Binding("s", "app.share_report", "Share a report"),
+        Binding("s", "app.share_report", "Report"),  # "Share a report" in the palette
     ]
 
     def __init__(self) -> None:
