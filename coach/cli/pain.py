@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 import click
 
@@ -150,13 +150,14 @@ def shown_change(before: float | None, now: float | None) -> tuple:
     return change, percent
 
 
-def format_report(report: dict) -> str:
-    weeks = report["weeks"]
-    areas = sorted({area for week in weeks for area in week["areas"]})
-    labels = [week["week"] for week in weeks]
+def format_report(report) -> str:
+    """The TrendReport as text: one row per area, then the week's counts, then what works."""
+    weeks = report.weeks
+    areas = sorted({area for week in weeks for area in week.areas})
+    labels = [week.week for week in weeks]
     width = max(8, *(len(label) for label in labels))
     lines = [
-        f"Resting pain by week, 0-10 ({weeks[0]['start']} to {weeks[-1]['end']}; "
+        f"Resting pain by week, 0-10 ({weeks[0].start} to {weeks[-1].end}; "
         "mean of before and check-in ratings)",
         "",
         f"{'':<24}" + "".join(f"{label:>{width + 2}}" for label in labels) + "   trend",
@@ -164,79 +165,62 @@ def format_report(report: dict) -> str:
     if not areas:
         lines.append("  No pain ratings in these weeks yet; log one with 'coach log neck 4'.")
     for area in areas:
-        means = [week["areas"][area]["mean"] for week in weeks]
+        means = [week.areas[area].mean for week in weeks]
         cells = "".join(f"{_number(mean):>{width + 2}}" for mean in means)
-        latest = weeks[-1]["areas"][area]
+        latest = weeks[-1].areas[area]
         change = ""
         points, percent = shown_change(means[-2] if len(means) > 1 else None, means[-1])
-        if latest["change"] is not None and points is not None:
+        if latest.change is not None and points is not None:
             shown_percent = "-" if percent is None else f"{percent:+d}%"
             change = f" ({_number(points, ' pts')}, {shown_percent})"
-        lines.append(f"  {area:<22}{cells}   {sparkline(means)}  {latest['flag']}{change}")
+        lines.append(f"  {area:<22}{cells}   {sparkline(means)}  {latest.flag}{change}")
     lines.append("")
     rows = [
-        ("sessions", "sessions"),
-        ("minutes", "minutes"),
-        ("session effect", "session_change"),
-        ("reminders acted on", "reminders_acted"),
+        ("sessions", lambda week: _count(week.sessions)),
+        ("minutes", lambda week: _count(week.minutes)),
+        ("session effect", lambda week: _signed(week.session_change)),
+        ("reminders acted on", lambda week: _count(week.reminders_acted)),
     ]
-    for title, key in rows:
-        shown = _signed if key == "session_change" else _count
-        cells = "".join(f"{shown(week[key]):>{width + 2}}" for week in weeks)
+    for title, shown in rows:
+        cells = "".join(f"{shown(week):>{width + 2}}" for week in weeks)
         lines.append(f"  {title:<22}{cells}")
     for title, key in (("breaks taken", "taken"), ("breaks skipped", "skipped"),
                        ("breaks snoozed", "snoozed"), ("breaks missed away", "missed_away")):
-        cells = "".join(f"{_number(week['breaks'][key]):>{width + 2}}" for week in weeks)
+        cells = "".join(f"{_number(week.breaks[key]):>{width + 2}}" for week in weeks)
         lines.append(f"  {title:<22}{cells}")
-    for key, title in (("after_vs_before", "Less pain right after than right before"),
-                       ("pain_rose_after", "More pain right after than right before")):
-        if report[key]:
+    for items, title in ((report.after_vs_before, "Less pain right after than right before"),
+                         (report.pain_rose_after, "More pain right after than right before")):
+        if items:
             lines += ["", f"{title} (mean change within a session, last 4 weeks):"]
-            for item in report[key]:
+            for item in items:
                 lines.append(
                     f"  {item['kind']:<10} {item['id']:<28} "
                     f"{_number(item['mean_change'], ' pts'):>9}"
                     f"   {item['count']} time{'s' if item['count'] != 1 else ''}"
                 )
-    if report["after_vs_before"] or report["pain_rose_after"]:
-        lines += [f"  ({report['caveat']})"]
-    if report["patterns"]:
+    if report.after_vs_before or report.pain_rose_after:
+        lines += [f"  ({report.caveat})"]
+    if report.patterns:
         lines += ["", "Watch out:"]
-        lines += [f"  {item['text']}" for item in report["patterns"]]
-    if report["advice"]:
+        lines += [f"  {item['text']}" for item in report.patterns]
+    if report.advice:
         lines += ["", "Advice:"]
-        for item in report["advice"]:
+        for item in report.advice:
             lines.append(f"  See a clinician about your {item['area']}: {item['reason']}")
     return "\n".join(lines)
 
 
-def report_csv(report: dict) -> str:
+def report_csv(report) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     fields = ["mean", "n", "min", "max", "change", "change_pct", "flag"]
     writer.writerow(["week", "start", "end", "area", *fields])
-    for week in report["weeks"]:
-        for area, stats in sorted(week["areas"].items()):
-            writer.writerow([
-                week["week"], week["start"], week["end"], area,
-                *("" if stats[name] is None else stats[name] for name in fields),
-            ])
+    for week in report.weeks:
+        for area, stats in sorted(week.areas.items()):
+            values = [getattr(stats, name) for name in fields]
+            writer.writerow([week.week, week.start, week.end, area,
+                             *("" if value is None else value for value in values)])
     return buffer.getvalue()
-
-
-def build_report(store, weeks: int, until: date, tz) -> dict:
-    """Read only the weeks the report needs (plus the week before, and 4 weeks for "works")."""
-    from coach.trends import BASELINE_WEEKS, WORKS_WEEKS, week_start, weekly_report
-
-    last_monday = week_start(until)
-    first_monday = last_monday - timedelta(weeks=max(weeks, WORKS_WEEKS) + BASELINE_WEEKS)
-    # a day of margin either side: a rating's own offset may differ from ours
-    since = datetime.combine(first_monday, time(), tz) - timedelta(days=1)
-    end = datetime.combine(last_monday + timedelta(days=7), time(), tz) + timedelta(days=1)
-    return weekly_report(
-        store.ratings(since, end), store.sessions(since, end), store.events(since, end),
-        weeks=weeks, until=until, tz=tz,
-    )
 
 
 @click.command()
@@ -250,6 +234,7 @@ def report(weeks: int, until_text: str | None, as_json: bool, as_csv: bool) -> N
     """Weekly pain trends per area, sessions, and what works for you."""
     from coach.cli.common import parse_day, print_json
     from coach.store import Store
+    from coach.trends import report_for
 
     if as_json and as_csv:
         raise UsageError("choose one of --json and --csv, not both.")
@@ -257,9 +242,9 @@ def report(weeks: int, until_text: str | None, as_json: bool, as_csv: bool) -> N
     until = parse_day(until_text, "--until") or now.date()
     if not EARLIEST_YEAR <= until.year <= LATEST_YEAR:
         raise UsageError(f"--until {until_text!r} is out of range; give a date like 2026-11-22.")
-    result = build_report(Store(), weeks, until, now.tzinfo)
+    result = report_for(Store(), weeks, until, now.tzinfo)
     if as_json:
-        print_json(result)
+        print_json(result.to_json())
     elif as_csv:
         click.echo(report_csv(result), nl=False)
     else:

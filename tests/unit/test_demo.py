@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time as clock
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,7 +17,7 @@ import pytest
 from coach.catalog import load_catalog
 from coach.demo import DEMO_WEEKS, seed
 from coach.store import Store
-from coach.trends import weekly_report
+from coach.trends import report_for
 from tests.helpers import snapshot_dir
 
 TZ = ZoneInfo("Europe/Berlin")
@@ -44,9 +44,7 @@ def test_eight_weeks_of_history_fill_every_screen(tmp_path):
     assert counts["sessions"] == len(sessions) >= 25
     assert all(record.status == "finished" for record in sessions)
 
-    since = datetime.combine(TODAY - timedelta(weeks=DEMO_WEEKS + 1), time(), TZ)
-    report = weekly_report(store.ratings(since=since), store.sessions(since=since),
-                           store.events(since=since), weeks=DEMO_WEEKS, until=TODAY, tz=TZ)
+    report = report_for(store, DEMO_WEEKS, TODAY, TZ).to_json()
     weeks_with_pain = [week for week in report["weeks"][:-1] if week["areas"]]
     assert len(weeks_with_pain) == DEMO_WEEKS - 1  # every full week has resting ratings
     assert all(week["sessions"] > 0 for week in report["weeks"][:-1])
