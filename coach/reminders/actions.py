@@ -110,6 +110,21 @@ def snooze_last(store, now: datetime, minutes: int) -> str:
             f"({count} of {MAX_SNOOZES_IN_A_ROW} in a row).")
 
 
+def update_settings(store, change: Callable, profile=None):
+    """Change the settings: change(Settings) -> Settings runs inside the store's lock on what
+    is saved now (a snooze written a moment ago is kept), the result is validated there once,
+    and coach.json is written once, with `profile` when one is given. Whatever `change`
+    raises, nothing is written. Returns the Settings saved."""
+    from coach.reminders.settings import Settings
+
+    def apply(stored: dict) -> dict:
+        updated = change(Settings.from_dict(stored))
+        checked = Settings.from_dict(updated.stored())  # the stored form reads back the same
+        return checked.stored(stored)
+
+    return Settings.from_dict(store.update_settings(apply, profile=profile))
+
+
 def save_reminder_settings(store, change) -> dict:
     """Apply change(stored reminder dict) -> new dict, validated as a whole before saving."""
     from coach.reminders.settings import ReminderSettings

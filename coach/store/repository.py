@@ -371,9 +371,8 @@ class Store:
 
     def save_profile(self, profile: Profile) -> None:
         profile_from_doc(profile.to_dict())
-        with self._writing(), self._table(self.directory / MAIN_FILE, "profile") as table:
-            table.truncate()
-            table.insert(profile.to_dict())
+        with self._writing(), self._main_tables() as tables:
+            tables["profile"] = {"1": profile.to_dict()}
 
     # ------------------------------------------------------------ settings
 
@@ -388,17 +387,32 @@ class Store:
                                           RecordError("the settings are not an object"))
         return dict(value)
 
-    def update_settings(self, change: Callable[[dict], dict]) -> dict:
-        """Read, change and write the settings under the lock; returns what was saved."""
-        with self._writing(), self._table(self.directory / MAIN_FILE, "settings") as table:
-            docs = table.all()
-            current = dict(docs[0]["value"]) if docs and isinstance(docs[0].get("value"),
-                                                                     dict) else {}
+    def update_settings(self, change: Callable[[dict], dict],
+                        profile: Profile | None = None) -> dict:
+        """Read, change and write the settings under the lock, with the profile when one is
+        given, in one write of coach.json; returns what was saved. `change` runs inside the
+        lock: whatever it raises, nothing is written."""
+        if profile is not None:
+            profile_from_doc(profile.to_dict())
+        with self._writing(), self._main_tables() as tables:
+            docs = tables.get("settings", {})
+            doc_id, doc = next(iter(docs.items()), ("1", {}))
+            current = dict(doc["value"]) if isinstance(doc.get("value"), dict) else {}
             updated = change(current)
             if not isinstance(updated, dict):
                 raise TypeError("the settings change must return a dict")
-            table.upsert({"key": "settings", "value": updated}, Query().key == "settings")
+            tables["settings"] = {doc_id: {"key": "settings", "value": updated}}
+            if profile is not None:
+                tables["profile"] = {"1": profile.to_dict()}
         return updated
+
+    @contextlib.contextmanager
+    def _main_tables(self) -> Iterator[dict]:
+        """coach.json's tables to change in place; written once, atomically, on leaving."""
+        with self._table(self.directory / MAIN_FILE, "settings") as table:
+            tables = table.storage.read() or {}
+            yield tables
+            table.storage.write(tables)
 
     # ------------------------------------------------------------ ratings
 

@@ -116,7 +116,6 @@ class HomeScreen(Screen):
         self.query_one("#pain-panel").border_title = "Resting pain this week"
         self.query_one("#streak-panel").border_title = "Streak"
         self.reload()
-        self.show_reminders()
         self.call_after_refresh(self.app.home_painted)
         self.call_after_refresh(self.ask_soreness)
 
@@ -166,9 +165,16 @@ class HomeScreen(Screen):
             self._show_routine(self.routine)
 
     def on_screen_resume(self) -> None:
-        if self._shown:  # back from a session, settings or trends: something may have changed
-            self.reload()
+        """Back from a session, settings or trends: something may have changed. Checked after
+        what the app has queued: a finished session's summary is pushed from there, and home
+        reloads once, when the summary closes, not under it too."""
+        if self._shown:
+            self.app.call_next(self._reload_if_shown)
         self._shown = True
+
+    def _reload_if_shown(self) -> None:
+        if self.app.screen is self:
+            self.reload()
 
     # ----- loading ----------------------------------------------------------------------
 
@@ -186,6 +192,7 @@ class HomeScreen(Screen):
         self.resumable = find_resumable(sessions_today)
         self._show_resume()
         self._show_progress(day)
+        self.show_reminders()
         self.refresh_bindings()
 
     def _show_routine(self, routine: Routine) -> None:
