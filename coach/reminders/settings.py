@@ -178,6 +178,14 @@ def read(store) -> Settings:
     return Settings.from_dict(store.load_settings())
 
 
+def check_imported(settings: dict) -> None:
+    """Imported settings, read the way coach reads them (UsageError when not valid)."""
+    reminders = settings.get("reminders")
+    if reminders is not None and not isinstance(reminders, dict):
+        raise UsageError("the reminder settings are not an object")
+    ReminderSettings.from_dict(reminders)
+
+
 # The reminder schedule as typed text (the settings screen and onboarding): each key of
 # ReminderSettings.to_dict() shown as one line of text.
 

@@ -64,7 +64,6 @@ from coach.store.records import (
     Rating,
     RecordError,
     SessionRecord,
-    check_moment,
     event_from_doc,
     profile_from_doc,
     session_from_doc,
@@ -667,11 +666,6 @@ def _next_id(table: dict) -> int:
 
 def _event_key(event: dict) -> tuple:
     return tuple(sorted((key, repr(value)) for key, value in event.items()))
-
-
-def check_time(moment: datetime) -> datetime:
-    """A moment coach can store and compute with (re-exported for the CLI)."""
-    return check_moment(moment, "the time")
 
 
 # Forward migrations: MIGRATIONS[n] turns a schema-n store into schema n+1, in place,
