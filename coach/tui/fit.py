@@ -21,6 +21,7 @@ def fit_words(text: str, width: int) -> str:
         return text[: width - 1] + "…"
     return kept.rstrip(",;:(-") + "…"
 
+
 def plural(count: int, word: str, many: str | None = None) -> str:
     """ "1 session", "2 sessions"."""
     return f"{count} {word if count == 1 else (many or word + 's')}"
