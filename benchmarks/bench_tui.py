@@ -54,7 +54,7 @@ def seed_lifetime(directory: Path) -> None:
     from coach.store import Rating, Store
 
     store = Store(directory)
-    store.save_profile(Profile())
+    store.save_profile(Profile(screened=True))  # screened: the app opens on home
     now = datetime.now().astimezone()
     step = timedelta(days=3650) / RATINGS
     areas = ("neck", "shoulders", "upper-back", "low-back", "forearm-wrist")

@@ -137,3 +137,27 @@ def _drain(descriptor: int) -> None:
                 return
         except OSError:
             return
+
+
+def test_the_builder_history_reads_less_and_sees_the_same(tmp_path):
+    """builder_history reads only session ratings before the last week: the History is the
+    one made from every rating of the half year."""
+    from datetime import datetime, time
+
+    from coach.response import history_for
+    from coach.store import Rating
+
+    store, _ = _seeded(tmp_path / "demo")
+    # check-ins and a note older than a week, outside any session: read or not, no change
+    old = datetime.combine(TODAY - timedelta(days=20), time(9), TZ)
+    store.add_ratings([Rating("neck", 9, "check-in", old, note="old note"),
+                       Rating("jaw", 8, "before", old + timedelta(hours=1))])
+    for day in (TODAY, TODAY - timedelta(days=8), TODAY - timedelta(days=30)):
+        since = datetime.combine(day - timedelta(days=183), time(), TZ)
+        until = datetime.combine(day + timedelta(days=2), time(), TZ)
+        recent = datetime.combine(day - timedelta(days=28), time(), TZ)
+        soreness = [event for event in store.events(recent, until)
+                    if event.get("kind") == "soreness"]
+        everything = history_for(day, TZ, store.ratings(since, until),
+                                 store.sessions(since, until), soreness)
+        assert store.builder_history(day, TZ) == everything

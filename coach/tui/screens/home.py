@@ -15,7 +15,6 @@ from textual.widgets import Button, DataTable, Footer, Static
 from coach.errors import CoachError
 from coach.model import Routine, duration_text
 from coach.sessions import find_resumable, resume_summary, routine_for_resume, streak_days
-from coach.trends import FLAG_WORDS
 from coach.tui.fit import fit_words, plural
 from coach.tui.widgets.title_bar import TitleBar
 
@@ -380,6 +379,8 @@ class HomeScreen(Screen):
 def pain_lines(areas: dict, profile_areas, label, width: int = 20) -> str:
     """One line per area: this week's resting mean and the flag in words (no colour needed).
     Names longer than `width` are shortened by whole words."""
+    from coach.trends import FLAG_WORDS  # here: the trends module is not needed to paint
+
     shown = list(profile_areas) + [area for area in areas if area not in profile_areas]
     lines = []
     for area in shown:
