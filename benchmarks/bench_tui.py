@@ -1,6 +1,6 @@
 """The app's start-up: launch to the home screen painted, with 130,000 ratings stored.
 
-Target: within 1.5x of a minimal Textual app measured in the same run, interleaved. Both run
+Target: within 1.25x of a minimal Textual app measured in the same run, interleaved. Both run
 as whole processes, headless, and print the wall time of their first paint; we measure from
 just before the launch to that moment (so tearing down afterwards does not count).
 Plotting and the reminder scheduler must stay off that path (they are imported lazily).
@@ -23,7 +23,7 @@ from common import ROOT, VENV_BIN, report  # noqa: E402
 
 RATINGS = 130_000
 ROUNDS = 15  # the spread between runs of 7 was about +-0.06x
-TARGET = 1.5
+TARGET = 1.25
 
 MINIMAL_APP = """
 import sys, time
@@ -54,7 +54,7 @@ def seed_lifetime(directory: Path) -> None:
     from coach.store import Rating, Store
 
     store = Store(directory)
-    store.save_profile(Profile())
+    store.save_profile(Profile(screened=True))  # screened: the app opens on home
     now = datetime.now().astimezone()
     step = timedelta(days=3650) / RATINGS
     areas = ("neck", "shoulders", "upper-back", "low-back", "forearm-wrist")

@@ -171,14 +171,33 @@ def _use_spare_time(areas: list[str], chosen: dict, doses: dict, pain: dict,
         total = sum(_area_s(chosen[other], doses[other]) for other in areas)
         spare = budget - total
         if spare < 2:
-            return
+            break
         before = _area_s(chosen[area], doses[area])
-        ceiling = min((_area_s(chosen[other], doses[other]) for other in areas
-                       if pain[other] > pain[area]), default=before + spare)
+        ceiling = _pain_ceiling(area, areas, chosen, doses, pain, default=before + spare)
         grown = _dose_area(chosen[area], min(before + spare, ceiling))
         after = _area_s(chosen[area], grown)
         if before < after <= ceiling and total - before + after <= limit:
             doses[area] = grown
+    # Doses come in whole holds and reps, so an area can round above a more painful one
+    # that still had room: bring it back down to that area's time.
+    for area in areas:
+        now = _area_s(chosen[area], doses[area])
+        ceiling = _pain_ceiling(area, areas, chosen, doses, pain, default=now)
+        if now > ceiling:
+            lower = _dose_area(chosen[area], ceiling)
+            if _area_s(chosen[area], lower) <= ceiling:
+                doses[area] = lower
+
+
+def _pain_ceiling(area: str, areas: list[str], chosen: dict, doses: dict, pain: dict,
+                  default: float) -> float:
+    """The least time any more painful area has, leaving out areas already at their caps
+    (they cannot have more, so they do not hold the others back)."""
+    def at_caps(other: str) -> bool:
+        return _area_s(chosen[other], doses[other]) >= _area_max_s(chosen[other]) - 2
+
+    return min((_area_s(chosen[other], doses[other]) for other in areas
+                if pain[other] > pain[area] and not at_caps(other)), default=default)
 
 
 def capacity_s(profile: Profile, catalog: Catalog, history: History,
@@ -638,15 +657,19 @@ def _keep_pain_order(steps: list[Step], areas: list[str], pain: dict[str, float]
     """Rounding can leave a less painful area a few seconds longer than a more painful one;
     trim the less painful area's longest hold until the order holds."""
     by_area = {area: [step for step in steps if step.area == area] for area in areas}
-    for _ in range(len(areas) * 4):
+    stuck: set[tuple[str, str]] = set()  # pairs trimming cannot mend: the next pair's turn
+    for _ in range(len(areas) ** 2 * 4):
         seconds = {area: sum(step.seconds for step in by_area[area]) for area in areas}
         broken = next(((high, low) for high in areas for low in areas
-                       if pain[high] > pain[low] and seconds[high] < seconds[low]), None)
+                       if pain[high] > pain[low] and seconds[high] < seconds[low]
+                       and (high, low) not in stuck), None)
         if broken is None:
             break
         high, low = broken
         excess = seconds[low] - seconds[high]
         by_area[low] = _trim(by_area[low], excess)
+        if sum(step.seconds for step in by_area[low]) == seconds[low]:
+            stuck.add(broken)
     return [step for area in areas for step in by_area[area]]
 
 

@@ -194,3 +194,17 @@ class Routine:
             "notes": list(self.notes),
             "safety": {"level": self.safety_level, "reasons": list(self.safety_reasons)},
         }
+
+
+def parse_minutes(text: str) -> int:
+    """Minutes a day as typed: a whole number within the builder's range, or ValueError with
+    the sentence to show."""
+    try:
+        minutes = int(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"Type a whole number of minutes, {MIN_MINUTES} to {MAX_MINUTES}."
+        ) from None
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise ValueError(f"Choose between {MIN_MINUTES} and {MAX_MINUTES} minutes.")
+    return minutes

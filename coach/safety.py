@@ -75,14 +75,6 @@ def clinician_first(questions: Iterable[Question], yes_to: Iterable[str]) -> lis
     ]
 
 
-def caution_labels(catalog, caution_ids: Iterable[str]) -> list[str]:
-    """Readable labels for a profile's cautions (an id the catalog no longer knows shows as is)."""
-    return [
-        catalog.cautions[caution_id].label if caution_id in catalog.cautions else caution_id
-        for caution_id in caution_ids
-    ]
-
-
 # --- the safety level of today's routine ---------------------------------------------------
 
 LEVELS = ("ok", "gentle", "stretch-only", "see-clinician")

@@ -7,12 +7,10 @@ neither program, play() returns False and the player rings the terminal bell ins
 
 from __future__ import annotations
 
-import io
 import math
 import shutil
 import struct
 import subprocess
-import wave
 from collections.abc import Callable
 
 RATE = 22050  # samples a second, mono, 16 bit
@@ -38,17 +36,6 @@ def pcm(name: str) -> bytes:
             value = LEVEL * edge * math.sin(2 * math.pi * frequency * index / RATE)
             samples.append(int(value * 32767))
     return struct.pack(f"<{len(samples)}h", *samples)
-
-
-def wav_bytes(name: str) -> bytes:
-    """The sound as a complete WAV file (for a person who wants to hear or keep it)."""
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(RATE)
-        out.writeframes(pcm(name))
-    return buffer.getvalue()
 
 
 def sound_for(kind: str | None) -> str:

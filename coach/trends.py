@@ -1,4 +1,4 @@
-"""Weekly pain trends: pure functions from ratings, sessions and events to the report dict.
+"""Weekly pain trends: `report_for` reads the store once, pure functions make the report.
 
 A rating belongs to the ISO week (Monday to Sunday) of its own local date, the date
 at the offset it was given with, so travel and daylight-saving changes never move
@@ -22,7 +22,8 @@ session. It says nothing about the weeks after (CAVEAT).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta, tzinfo
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
 from fractions import Fraction
 
 from coach.sessions import counts_as_done
@@ -33,6 +34,13 @@ POINTS_THRESHOLD = 2
 PERCENT_THRESHOLD = 30
 PERCENT_MIN_POINTS = 1
 HIGH_PAIN = 7
+# A flag in words, with an arrow so it reads without colour (home and the trends screen).
+FLAG_WORDS = {
+    "improving": "↓ improving",
+    "worsening": "↑ worsening",
+    "stable": "= stable",
+    "too few": "· too few",
+}
 WORKS_WEEKS = 4
 BASELINE_WEEKS = 4
 WORSENING_WEEKS = 3  # worse than the baseline this many weeks running: see a clinician
@@ -147,6 +155,105 @@ def after_vs_before(changes: list[dict], sessions_by_id: dict) -> list[dict]:
     return works
 
 
+@dataclass(frozen=True)
+class AreaWeek:
+    """One area's week: resting pain (mean of "before" and "check-in" ratings), its change
+    against last week and against the 4 weeks before, and the mean "after" rating."""
+
+    mean: float | None
+    n: int
+    min: int | None
+    max: int | None
+    change: float | None
+    change_pct: float | None
+    flag: str
+    baseline: float | None
+    baseline_change: float | None
+    baseline_flag: str
+    high: bool
+    after_mean: float | None = None  # pain right after sessions that week (the chart)
+    after_n: int = 0
+
+    def to_json(self) -> dict:
+        """The `coach report --json` keys, as they have always been (the after means are
+        drawn on the trends chart; "session_change" carries them in the JSON)."""
+        shown = asdict(self)
+        del shown["after_mean"], shown["after_n"]
+        return shown
+
+
+@dataclass(frozen=True)
+class WeekStats:
+    """One ISO week of the report."""
+
+    week: str  # "2026-W47"
+    start: str  # its Monday, ISO date
+    end: str  # its Sunday
+    areas: dict[str, AreaWeek]
+    sessions: int
+    minutes: float
+    session_change: float | None
+    reminders_acted: int
+    breaks: dict[str, int]
+
+    def to_json(self) -> dict:
+        return {
+            "week": self.week, "start": self.start, "end": self.end,
+            "areas": {area: stats.to_json() for area, stats in self.areas.items()},
+            "sessions": self.sessions, "minutes": self.minutes,
+            "session_change": self.session_change, "reminders_acted": self.reminders_acted,
+            "breaks": dict(self.breaks),
+        }
+
+
+@dataclass(frozen=True)
+class TrendReport:
+    """The weekly trends, as `coach report` prints them and the trends screen draws them."""
+
+    weeks: tuple[WeekStats, ...]
+    after_vs_before: tuple[dict, ...]  # {"kind", "id", "mean_change", "count"}, most relief first
+    pain_rose_after: tuple[dict, ...]
+    caveat: str
+    patterns: tuple[dict, ...]  # {"kind", "id", "text"}
+    advice: tuple[dict, ...]  # {"area", "advice", "reason"}
+
+    @property
+    def this_week(self) -> WeekStats:
+        return self.weeks[-1]
+
+    def to_json(self) -> dict:
+        return {
+            "weeks": [week.to_json() for week in self.weeks],
+            "after_vs_before": [dict(item) for item in self.after_vs_before],
+            "pain_rose_after": [dict(item) for item in self.pain_rose_after],
+            "caveat": self.caveat,
+            "patterns": [dict(item) for item in self.patterns],
+            "advice": [dict(item) for item in self.advice],
+        }
+
+
+def read_window(weeks: int, until: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    """What a report of `weeks` weeks ending with the week of `until` reads: the weeks
+    themselves, the whole weeks before the first one (its change against last week and its
+    baseline) and the 4 weeks "what works" looks at, with a day of margin either side (a
+    rating's own offset may differ from ours)."""
+    last_monday = week_start(until)
+    first_monday = last_monday - timedelta(weeks=max(weeks, WORKS_WEEKS) - 1 + BASELINE_WEEKS)
+    since = datetime.combine(first_monday, time(), tz) - timedelta(days=1)
+    end = datetime.combine(last_monday + timedelta(days=7), time(), tz) + timedelta(days=1)
+    return since, end
+
+
+def report_for(store, weeks: int, until: date, tz: tzinfo) -> TrendReport:
+    """The trend report for `weeks` ISO weeks ending with the week of `until`: the one place
+    that decides what to read, for `coach report`, the trends screen and home alike."""
+    if weeks < 1:
+        raise ValueError("weeks must be at least 1")
+    since, end = read_window(weeks, until, tz)
+    return weekly_report(store.ratings(since, end), store.sessions(since, end),
+                         store.events(since, end), weeks=weeks, until=until, tz=tz)
+
+
 def weekly_report(
     ratings: Iterable,
     sessions: Iterable,
@@ -154,12 +261,9 @@ def weekly_report(
     weeks: int = 4,
     until: date | None = None,
     tz: tzinfo | None = None,
-) -> dict:
-    """The `coach report --json` dict for the `weeks` ISO weeks ending with the week of `until`.
-
-    Pass ratings from at least one week before the first reported week so its change
-    can be computed; anything outside the window is ignored.
-    """
+) -> TrendReport:
+    """The report for the `weeks` ISO weeks ending with the week of `until`, from records
+    already read (`report_for` reads them); anything outside the window is ignored."""
     if weeks < 1:
         raise ValueError("weeks must be at least 1")
     if until is None:
@@ -177,10 +281,15 @@ def weekly_report(
         return index_of.get(week_start(day))
 
     resting: list[dict[str, list[int]]] = [{} for _ in mondays]
+    after: list[dict[str, list[int]]] = [{} for _ in mondays]
     for rating in ratings:
         index = week_index(rating.at.date())
-        if index is not None and rating.phase in RESTING_PHASES:
+        if index is None:
+            continue
+        if rating.phase in RESTING_PHASES:
             resting[index].setdefault(rating.area, []).append(rating.rating)
+        elif rating.phase == "after":
+            after[index].setdefault(rating.area, []).append(rating.rating)
     areas = sorted({area for week in resting[front:] for area in week})
 
     session_count = [0 for _ in mondays]
@@ -222,45 +331,48 @@ def weekly_report(
                 [resting[back].get(area, []) for back in range(index - BASELINE_WEEKS, index)],
                 values)
             mean = _mean(values)
-            area_stats[area] = {
-                "mean": _round(_mean(values)),
-                "n": len(values),
-                "min": min(values) if values else None,
-                "max": max(values) if values else None,
-                "change": _round(change),
-                "change_pct": _round(percent, 1),
-                "flag": flag,
-                "baseline": _round(baseline),
-                "baseline_change": _round(baseline_change),
-                "baseline_flag": baseline_flag,
-                "high": mean is not None and mean >= HIGH_PAIN,
-            }
-        report_weeks.append({
-            "week": week_label(monday),
-            "start": monday.isoformat(),
-            "end": (monday + timedelta(days=6)).isoformat(),
-            "areas": area_stats,
-            "sessions": session_count[index],
-            "minutes": round(seconds[index] / 60, 1),
-            "session_change": _round(_mean(changes_by_week[index])),
-            "reminders_acted": acted[index],
-            "breaks": breaks[index],
-        })
+            afters = after[index].get(area, [])
+            area_stats[area] = AreaWeek(
+                mean=_round(mean),
+                n=len(values),
+                min=min(values) if values else None,
+                max=max(values) if values else None,
+                change=_round(change),
+                change_pct=_round(percent, 1),
+                flag=flag,
+                baseline=_round(baseline),
+                baseline_change=_round(baseline_change),
+                baseline_flag=baseline_flag,
+                high=mean is not None and mean >= HIGH_PAIN,
+                after_mean=_round(_mean(afters)),
+                after_n=len(afters),
+            )
+        report_weeks.append(WeekStats(
+            week=week_label(monday),
+            start=monday.isoformat(),
+            end=(monday + timedelta(days=6)).isoformat(),
+            areas=area_stats,
+            sessions=session_count[index],
+            minutes=round(seconds[index] / 60, 1),
+            session_change=_round(_mean(changes_by_week[index])),
+            reminders_acted=acted[index],
+            breaks=breaks[index],
+        ))
 
     works_from = last_monday - timedelta(weeks=WORKS_WEEKS - 1)
     works_until = last_monday + timedelta(days=6)
     recent = [change for change in changes if works_from <= change["day"] <= works_until]
     sessions_by_id = {session.id: session for session in sessions}
     measured = after_vs_before(recent, sessions_by_id)
-    return {
-        "weeks": report_weeks,
-        "after_vs_before": [item for item in measured if item["mean_change"] < 0],
-        "pain_rose_after": [item for item in measured if item["mean_change"] > 0],
-        "caveat": CAVEAT,
-        "patterns": worse_patterns(recent, sessions_by_id),
-        "advice": advice(resting[front - 1:], mondays[front - 1:], report_weeks, areas,
-                         session_count[front:]),
-    }
+    return TrendReport(
+        weeks=tuple(report_weeks),
+        after_vs_before=tuple(item for item in measured if item["mean_change"] < 0),
+        pain_rose_after=tuple(item for item in measured if item["mean_change"] > 0),
+        caveat=CAVEAT,
+        patterns=tuple(worse_patterns(recent, sessions_by_id)),
+        advice=tuple(advice(resting[front - 1:], mondays[front - 1:], report_weeks, areas,
+                            session_count[front:])),
+    )
 
 
 BREAK_COUNTS = ("taken", "skipped", "snoozed", "missed_away")
@@ -324,7 +436,8 @@ def worse_patterns(changes: list[dict], sessions_by_id: dict) -> list[dict]:
 
 
 def advice(
-    resting: list[dict[str, list[int]]], mondays: list[date], report_weeks: list[dict], areas,
+    resting: list[dict[str, list[int]]], mondays: list[date], report_weeks: list[WeekStats],
+    areas,
     sessions_per_week: list[int] | None = None,
 ) -> list[dict]:
     """"See a clinician" when resting pain stays at 7 or more for 2 weeks, gets worse over 3
@@ -341,29 +454,29 @@ def advice(
                     f"resting pain averaged {HIGH_PAIN} or more in both "
                     f"{week_label(mondays[index - 1])} and {week_label(mondays[index])}"
                 )
-        flags = [week["areas"][area]["flag"] for week in report_weeks]
+        flags = [week.areas[area].flag for week in report_weeks]
         for index in range(1, len(flags)):
             if flags[index - 1] == flags[index] == "worsening":
                 reasons.append(
-                    f"it got worse two weeks running ({report_weeks[index - 1]['week']} and "
-                    f"{report_weeks[index]['week']})"
+                    f"it got worse two weeks running ({report_weeks[index - 1].week} and "
+                    f"{report_weeks[index].week})"
                 )
-        baseline_flags = [week["areas"][area]["baseline_flag"] for week in report_weeks]
+        baseline_flags = [week.areas[area].baseline_flag for week in report_weeks]
         for index in range(WORSENING_WEEKS - 1, len(baseline_flags)):
             run = baseline_flags[index - WORSENING_WEEKS + 1:index + 1]
             if all(flag == "worsening" for flag in run):
                 reasons.append(f"it has been getting worse for {WORSENING_WEEKS} weeks or more "
-                               f"(to {report_weeks[index]['week']})")
+                               f"(to {report_weeks[index].week})")
         # Judged on the latest week only: a week that improved answers an older plateau.
         regular = [count >= REGULAR_SESSIONS for count in sessions_per_week]
         last = len(report_weeks) - 1
         if last >= NO_IMPROVEMENT_WEEKS - 1:
             window = range(last - NO_IMPROVEMENT_WEEKS + 1, last + 1)
-            stats = report_weeks[last]["areas"][area]
-            if all(regular[week] for week in window) and stats["mean"] is not None and (
-                    stats["baseline_flag"] in ("stable", "worsening")) and stats["mean"] >= 1:
+            stats = report_weeks[last].areas[area]
+            if all(regular[week] for week in window) and stats.mean is not None and (
+                    stats.baseline_flag in ("stable", "worsening")) and stats.mean >= 1:
                 reasons.append(f"no improvement after {NO_IMPROVEMENT_WEEKS} weeks of regular "
-                               f"sessions (to {report_weeks[last]['week']})")
+                               f"sessions (to {report_weeks[last].week})")
         if reasons:
             found.append({
                 "area": area,

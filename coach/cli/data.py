@@ -50,16 +50,6 @@ def export(file_format: str, output: Path | None) -> None:
     click.echo(f"Exported to {output}.", err=True)
 
 
-def check_settings(settings: dict) -> None:
-    """The imported settings, read the way coach reads them (UsageError when not valid)."""
-    from coach.reminders.settings import ReminderSettings
-
-    reminders = settings.get("reminders")
-    if reminders is not None and not isinstance(reminders, dict):
-        raise UsageError("the reminder settings are not an object")
-    ReminderSettings.from_dict(reminders)
-
-
 @click.command(name="import")
 @click.argument("file", metavar="FILE")
 def import_(file: str) -> None:
@@ -74,12 +64,13 @@ def import_(file: str) -> None:
         raise UsageError("give the path of a coach export or CSV file, e.g. "
                          "'coach import coach-export.json'.")
     from coach.catalog import load_catalog
+    from coach.reminders.settings import check_imported
     from coach.store import Store
     from coach.transfer import parse_import, read_import_file
 
     path = Path(file)
     text = read_import_file(path)
-    batch = parse_import(text, path.name, load_catalog(), check_settings)
+    batch = parse_import(text, path.name, load_catalog(), check_imported)
     result = Store().import_batch(batch)
     notes = []
     if result.profile_saved is not None:

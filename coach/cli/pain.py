@@ -151,13 +151,14 @@ def shown_change(before: float | None, now: float | None) -> tuple:
     return change, percent
 
 
-def format_report(report: dict) -> str:
-    weeks = report["weeks"]
-    areas = sorted({area for week in weeks for area in week["areas"]})
-    labels = [week["week"] for week in weeks]
+def format_report(report) -> str:
+    """The TrendReport as text: one row per area, then the week's counts, then what works."""
+    weeks = report.weeks
+    areas = sorted({area for week in weeks for area in week.areas})
+    labels = [week.week for week in weeks]
     width = max(8, *(len(label) for label in labels))
     lines = [
-        f"Resting pain by week, 0-10 ({weeks[0]['start']} to {weeks[-1]['end']}; "
+        f"Resting pain by week, 0-10 ({weeks[0].start} to {weeks[-1].end}; "
         "mean of before and check-in ratings)",
         "",
         f"{'':<24}" + "".join(f"{label:>{width + 2}}" for label in labels) + "   trend",
@@ -165,63 +166,61 @@ def format_report(report: dict) -> str:
     if not areas:
         lines.append("  No pain ratings in these weeks yet; log one with 'coach log neck 4'.")
     for area in areas:
-        means = [week["areas"][area]["mean"] for week in weeks]
+        means = [week.areas[area].mean for week in weeks]
         cells = "".join(f"{_number(mean):>{width + 2}}" for mean in means)
-        latest = weeks[-1]["areas"][area]
+        latest = weeks[-1].areas[area]
         change = ""
         points, percent = shown_change(means[-2] if len(means) > 1 else None, means[-1])
-        if latest["change"] is not None and points is not None:
+        if latest.change is not None and points is not None:
             shown_percent = "-" if percent is None else f"{percent:+d}%"
             change = f" ({_number(points, ' pts')}, {shown_percent})"
-        lines.append(f"  {area:<22}{cells}   {sparkline(means)}  {latest['flag']}{change}")
+        lines.append(f"  {area:<22}{cells}   {sparkline(means)}  {latest.flag}{change}")
     lines.append("")
     rows = [
-        ("sessions", "sessions"),
-        ("minutes", "minutes"),
-        ("session effect", "session_change"),
-        ("reminders acted on", "reminders_acted"),
+        ("sessions", lambda week: _count(week.sessions)),
+        ("minutes", lambda week: _count(week.minutes)),
+        ("session effect", lambda week: _signed(week.session_change)),
+        ("reminders acted on", lambda week: _count(week.reminders_acted)),
     ]
-    for title, key in rows:
-        shown = _signed if key == "session_change" else _count
-        cells = "".join(f"{shown(week[key]):>{width + 2}}" for week in weeks)
+    for title, shown in rows:
+        cells = "".join(f"{shown(week):>{width + 2}}" for week in weeks)
         lines.append(f"  {title:<22}{cells}")
     for title, key in (("breaks taken", "taken"), ("breaks skipped", "skipped"),
                        ("breaks snoozed", "snoozed"), ("breaks missed away", "missed_away")):
-        cells = "".join(f"{_number(week['breaks'][key]):>{width + 2}}" for week in weeks)
+        cells = "".join(f"{_number(week.breaks[key]):>{width + 2}}" for week in weeks)
         lines.append(f"  {title:<22}{cells}")
-    for key, title in (("after_vs_before", "Less pain right after than right before"),
-                       ("pain_rose_after", "More pain right after than right before")):
-        if report[key]:
+    for items, title in ((report.after_vs_before, "Less pain right after than right before"),
+                         (report.pain_rose_after, "More pain right after than right before")):
+        if items:
             lines += ["", f"{title} (mean change within a session, last 4 weeks):"]
-            for item in report[key]:
+            for item in items:
                 lines.append(
                     f"  {item['kind']:<10} {item['id']:<28} "
                     f"{_number(item['mean_change'], ' pts'):>9}"
                     f"   {item['count']} time{'s' if item['count'] != 1 else ''}"
                 )
-    if report["after_vs_before"] or report["pain_rose_after"]:
-        lines += [f"  ({report['caveat']})"]
-    if report["patterns"]:
+    if report.after_vs_before or report.pain_rose_after:
+        lines += [f"  ({report.caveat})"]
+    if report.patterns:
         lines += ["", "Watch out:"]
-        lines += [f"  {item['text']}" for item in report["patterns"]]
-    if report["advice"]:
+        lines += [f"  {item['text']}" for item in report.patterns]
+    if report.advice:
         lines += ["", "Advice:"]
-        for item in report["advice"]:
+        for item in report.advice:
             lines.append(f"  See a clinician about your {item['area']}: {item['reason']}")
     return "\n".join(lines)
 
 
-def report_csv(report: dict) -> str:
+def report_csv(report) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     fields = ["mean", "n", "min", "max", "change", "change_pct", "flag"]
     writer.writerow(["week", "start", "end", "area", *fields])
-    for week in report["weeks"]:
-        for area, stats in sorted(week["areas"].items()):
-            writer.writerow([
-                week["week"], week["start"], week["end"], area,
-                *("" if stats[name] is None else stats[name] for name in fields),
-            ])
+    for week in report.weeks:
+        for area, stats in sorted(week.areas.items()):
+            values = [getattr(stats, name) for name in fields]
+            writer.writerow([week.week, week.start, week.end, area,
+                             *("" if value is None else value for value in values)])
     return buffer.getvalue()
 
 
@@ -283,9 +282,9 @@ def report(weeks: int | None, since_text: str | None, until_text: str | None, as
     if as_json:
         print_json(model.to_json())
     elif as_csv:
-        click.echo(report_csv(model.trends), nl=False)
+        click.echo(report_csv(model.trend_report), nl=False)
     elif not files:
-        click.echo(format_report(model.trends))
+        click.echo(format_report(model.trend_report))
 
 
 def build_model(store, period, now: datetime):

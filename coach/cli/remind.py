@@ -226,27 +226,21 @@ def done() -> None:
 @click.argument("length", metavar="30m|2h|tomorrow")
 def pause(length: str) -> None:
     """Pause all reminders for a while (30m, 2h, 1h30m) or until tomorrow."""
-    from coach.reminders.settings import parse_pause
+    from coach.reminders import actions
 
     store = _store()
-    settings, now = _settings_and_now(store)
-    until = parse_pause(length, now, settings.zone())
-    _save(store, lambda current: {**current, "paused_until": until.isoformat()})
-    store.add_event("paused", now, until=until.isoformat())
-    click.echo(f"Reminders paused until {_when(until, now)}.")
+    _, now = _settings_and_now(store)
+    click.echo(actions.pause(store, length, now))
 
 
 @remind.command()
 def resume() -> None:
     """End a pause now."""
+    from coach.reminders import actions
+
     store = _store()
-    settings, now = _settings_and_now(store)
-    if not settings.is_paused(now):
-        click.echo("Reminders are not paused.")
-        return
-    _save(store, lambda current: {**current, "paused_until": None})
-    store.add_event("resumed", now)
-    click.echo("Reminders resumed; the break timer starts now.")
+    _, now = _settings_and_now(store)
+    click.echo(actions.resume(store, now))
 
 
 @remind.command()

@@ -1,6 +1,7 @@
 """Acting on a reminder: Done, Snooze and Skip, from the command line, the app or a button.
 
-The three use cases are one function each (`done_last`, `snooze_last`, `skip_last`), each
+The use cases are one function each (`done_last`, `snooze_last`, `skip_last`, `pause`,
+`resume`, `update_settings`), each
 returning the sentence to show; `coach remind done/snooze/skip`, the app's reminder dialog
 and the notification buttons call the same ones, so every way of answering is recorded
 alike. A reminder is settled once it is skipped or marked done: a later answer to it is
@@ -108,6 +109,42 @@ def snooze_last(store, now: datetime, minutes: int) -> str:
                     until=until.isoformat())
     return (f"Snoozed the {chosen.kind} reminder until {when_text(until, now)} "
             f"({count} of {MAX_SNOOZES_IN_A_ROW} in a row).")
+
+
+def pause(store, length: str, now: datetime) -> str:
+    """Pause all reminders for `length` ("30m", "2h", "1h30m", "tomorrow")."""
+    from coach.reminders.settings import parse_pause, read
+
+    until = parse_pause(length, now, read(store).reminders.zone())
+    save_reminder_settings(store, lambda current: {**current, "paused_until": until.isoformat()})
+    store.add_event("paused", now, until=until.isoformat())
+    return f"Reminders paused until {when_text(until, now)}."
+
+
+def resume(store, now: datetime) -> str:
+    """End a pause now; the break timer starts over."""
+    from coach.reminders.settings import read
+
+    if not read(store).reminders.is_paused(now):
+        return "Reminders are not paused."
+    save_reminder_settings(store, lambda current: {**current, "paused_until": None})
+    store.add_event("resumed", now)
+    return "Reminders resumed; the break timer starts now."
+
+
+def update_settings(store, change: Callable, profile=None):
+    """Change the settings: change(Settings) -> Settings runs inside the store's lock on what
+    is saved now (a snooze written a moment ago is kept), the result is validated there once,
+    and coach.json is written once, with `profile` when one is given. Whatever `change`
+    raises, nothing is written. Returns the Settings saved."""
+    from coach.reminders.settings import Settings
+
+    def apply(stored: dict) -> dict:
+        updated = change(Settings.from_dict(stored))
+        checked = Settings.from_dict(updated.stored())  # the stored form reads back the same
+        return checked.stored(stored)
+
+    return Settings.from_dict(store.update_settings(apply, profile=profile))
 
 
 def save_reminder_settings(store, change) -> dict:

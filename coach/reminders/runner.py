@@ -18,6 +18,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,12 +83,37 @@ class ReminderEngine:
         self._sessions_seen: set[str] = set()
         self._status: dict | None = None
         self.status_path: Path | None = None  # where to publish status (set by the runner)
+        self.ticks = 0  # looks finished so far (HostedHandle.refresh waits for the next)
+        self._ticking = False
+        self._ticked = threading.Condition()
         self._pick_up_sessions(now, first=True)
 
     # --- the job ------------------------------------------------------------------------
 
     def tick(self) -> None:
         """Everything one wake-up does; never raises (a runner must outlive any one failure)."""
+        with self._ticked:
+            self._ticking = True
+        try:
+            self._tick()
+        finally:
+            with self._ticked:
+                self._ticking = False
+                self.ticks += 1
+                self._ticked.notify_all()
+
+    def next_look(self) -> int:
+        """The count `ticks` reaches when a look that starts from now has finished (a look
+        already under way may have read the settings before they changed)."""
+        with self._ticked:
+            return self.ticks + (2 if self._ticking else 1)
+
+    def wait_for_look(self, count: int, timeout_s: float) -> bool:
+        """Wait until `ticks` reaches `count`; False after `timeout_s`."""
+        with self._ticked:
+            return self._ticked.wait_for(lambda: self.ticks >= count, timeout_s)
+
+    def _tick(self) -> None:
         try:
             now = self.clock()
             gap = self.sleep.check(now, self.monotonic())
@@ -439,10 +465,18 @@ class HostedHandle:
     _stopped: bool = False
     _notifier: object = None
 
-    def refresh(self) -> None:
-        """Look again now, e.g. right after the app changed the reminder settings."""
-        if self._scheduler is not None:
-            self._scheduler.run_soon()
+    def refresh(self, timeout_s: float = 5.0) -> bool:
+        """Look again now, right after the settings changed, and wait (at most `timeout_s`)
+        until that look has taken them in and published its status; True when it has."""
+        if self._scheduler is None or self.engine is None:
+            return False
+        wanted = self.engine.next_look()
+        self._scheduler.run_soon()
+        return self.engine.wait_for_look(wanted, timeout_s)
+
+    def next_fire_time(self) -> datetime | None:
+        """When the hosted scheduler looks next (None when it is not hosting)."""
+        return self._scheduler.next_fire_time() if self._scheduler is not None else None
 
     def stop(self) -> None:
         if self._stopped:

@@ -78,6 +78,11 @@ class ReminderScheduler:
             with contextlib.suppress(JobLookupError):
                 self.scheduler.modify_job(JOB_ID, next_run_time=datetime.now(self.zone))
 
+    def next_fire_time(self) -> datetime | None:
+        """When the job runs next (None when it is not scheduled)."""
+        job = self.scheduler.get_job(JOB_ID)
+        return job.next_run_time if job is not None else None
+
     def stop(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)

@@ -1,5 +1,8 @@
-"""What the person chose about reminders, validated, stored under settings["reminders"].
+"""What the person chose, validated: `Settings(app=AppSettings, reminders=ReminderSettings)`,
+stored in coach.json as settings["app"] and settings["reminders"].
 
+Only this module knows those keys: everything else loads a `Settings` (`read`) and saves
+one through `coach.reminders.actions.update_settings` (validated inside the store's lock).
 Every parse_* function raises UsageError with one sentence saying what was wrong and
 what to write instead, so `coach remind set` can refuse bad input before changing anything.
 """
@@ -11,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta, tzinfo
 
 from coach.errors import UsageError, closest
+from coach.voice import VoiceSettings
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_ALIASES = {
@@ -129,6 +133,92 @@ class ReminderSettings:
 
     def is_paused(self, now: datetime) -> bool:
         return self.paused_until is not None and now < self.paused_until
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    """How sessions sound: the bell at each phase change and the voice."""
+
+    bell: bool = True
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> AppSettings:
+        """From settings["app"]; a damaged voice value falls back to its default."""
+        data = data or {}
+        return cls(bell=bool(data.get("bell", True)), voice=VoiceSettings.from_app(data))
+
+    def to_dict(self) -> dict:
+        return {"bell": self.bell, **self.voice.to_app()}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the person set that is not the profile."""
+
+    app: AppSettings = field(default_factory=AppSettings)
+    reminders: ReminderSettings = field(default_factory=ReminderSettings)
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> Settings:
+        """From the stored settings; UsageError (one sentence) when a reminder value is wrong."""
+        data = data or {}
+        return cls(app=AppSettings.from_dict(data.get("app")),
+                   reminders=ReminderSettings.from_dict(data.get("reminders")))
+
+    def stored(self, previous: dict | None = None) -> dict:
+        """The stored form, keeping whatever else `previous` holds (keys of newer versions)."""
+        previous = previous or {}
+        return {**previous, "app": {**(previous.get("app") or {}), **self.app.to_dict()},
+                "reminders": self.reminders.to_dict()}
+
+
+def read(store) -> Settings:
+    """The saved settings (defaults for what was never set)."""
+    return Settings.from_dict(store.load_settings())
+
+
+def check_imported(settings: dict) -> None:
+    """Imported settings, read the way coach reads them (UsageError when not valid)."""
+    reminders = settings.get("reminders")
+    if reminders is not None and not isinstance(reminders, dict):
+        raise UsageError("the reminder settings are not an object")
+    ReminderSettings.from_dict(reminders)
+
+
+# The reminder schedule as typed text (the settings screen and onboarding): each key of
+# ReminderSettings.to_dict() shown as one line of text.
+
+def field_text(key: str, value) -> str:
+    """A stored reminder value as the text shown in its input."""
+    if key == "working_days":
+        return format_days(tuple(value))
+    if key == "quiet":
+        return "; ".join(value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(item) for item in value)
+    return "" if value is None else str(value)
+
+
+def parse_field(key: str, text: str):
+    """Typed text -> the stored form; ReminderSettings.from_dict then validates it."""
+    text = text.strip()
+    if key == "working_days":
+        return list(parse_days(text))
+    if key == "routine_times":
+        return [part.strip() for part in text.split(",") if part.strip()]
+    if key == "quiet":
+        return [part.strip() for part in text.split(";") if part.strip()]
+    return text
+
+
+def with_fields(reminders: ReminderSettings, changes: dict) -> ReminderSettings:
+    """`reminders` with the typed fields in `changes` (text, or a value as stored), validated
+    by the same parsers as `coach remind set`; UsageError with one sentence when wrong."""
+    updated = reminders.to_dict()
+    for key, value in changes.items():
+        updated[key] = parse_field(key, value) if isinstance(value, str) else value
+    return ReminderSettings.from_dict(updated)
 
 
 def format_days(days: tuple[str, ...]) -> str:

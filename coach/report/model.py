@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from fractions import Fraction
 
 DEFAULT_WEEKS = 8
@@ -201,6 +201,7 @@ class ReportModel:
     advice: tuple[Advice, ...]
     caveat: str  # coach.trends' caveat on pain right after against right before
     trends: dict  # coach.trends.weekly_report for the period: `coach report --json` as before
+    trend_report: object = None  # the same as a TrendReport, for the text and CSV views
 
     @property
     def sessions(self) -> int:
@@ -258,13 +259,9 @@ def read_window(store, period: Period, tz: tzinfo) -> tuple[list, list, list]:
     back; the BASELINE_WEEKS before the first week: its flags against the week before and
     against its baseline.
     """
-    from coach.trends import BASELINE_WEEKS, WORKS_WEEKS
+    from coach.trends import read_window as trends_window
 
-    back = max(period.weeks, WORKS_WEEKS) - 1 + BASELINE_WEEKS
-    first = period.last - timedelta(days=6) - timedelta(weeks=back)
-    # a day either side: a rating's own offset may differ from ours
-    since = datetime.combine(first, time(), tz) - timedelta(days=1)
-    until = datetime.combine(period.last + timedelta(days=1), time(), tz) + timedelta(days=1)
+    since, until = trends_window(period.weeks, period.last, tz)  # the one place that decides
     return store.ratings(since, until), store.sessions(since, until), store.events(since, until)
 
 
@@ -306,8 +303,9 @@ def build_from(ratings, sessions, events, profile, catalog, period: Period, now:
     if safety is None:
         safety = safety_today(profile, catalog, History(), now.date())
 
-    trends = weekly_report(ratings, sessions, events, weeks=period.weeks, until=period.last,
-                           tz=tz)
+    trend_report = weekly_report(ratings, sessions, events, weeks=period.weeks,
+                                 until=period.last, tz=tz)
+    trends = trend_report.to_json()
 
     def inside(day: date) -> bool:
         return period.first <= day <= period.last
@@ -409,6 +407,7 @@ def build_from(ratings, sessions, events, profile, catalog, period: Period, now:
                      for item in trends["advice"]),
         caveat=CAVEAT,
         trends=trends,
+        trend_report=trend_report,
     )
 
 

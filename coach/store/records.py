@@ -281,11 +281,6 @@ def session_from_doc(doc) -> SessionRecord:
     )
 
 
-def validate_session(record: SessionRecord) -> None:
-    session_from_doc(record.to_doc() if isinstance(record.started_at, datetime)
-                     and isinstance(record.day, date) else {})
-
-
 def event_from_doc(doc) -> dict:
     """A checked copy of an event: its kind's fields present and typed, the rest plain."""
     doc = _object(doc)

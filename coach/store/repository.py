@@ -64,7 +64,6 @@ from coach.store.records import (
     Rating,
     RecordError,
     SessionRecord,
-    check_moment,
     event_from_doc,
     profile_from_doc,
     session_from_doc,
@@ -270,10 +269,13 @@ class Store:
             docs.extend((path, doc) for doc in self._read(path).get(kind, {}).values())
         return docs
 
-    def _records(self, kind: str, since: datetime | None, until: datetime | None) -> list:
+    def _records(self, kind: str, since: datetime | None, until: datetime | None,
+                 keep: Callable[[dict], bool] | None = None) -> list:
         reader = READERS[kind]
         records = []
         for path, doc in self._read_docs(kind, self._months_for(kind, since, until)):
+            if keep is not None and not keep(doc):
+                continue
             try:
                 records.append(reader(doc))
             except RecordError as error:
@@ -371,9 +373,8 @@ class Store:
 
     def save_profile(self, profile: Profile) -> None:
         profile_from_doc(profile.to_dict())
-        with self._writing(), self._table(self.directory / MAIN_FILE, "profile") as table:
-            table.truncate()
-            table.insert(profile.to_dict())
+        with self._writing(), self._main_tables() as tables:
+            tables["profile"] = {"1": profile.to_dict()}
 
     # ------------------------------------------------------------ settings
 
@@ -388,17 +389,32 @@ class Store:
                                           RecordError("the settings are not an object"))
         return dict(value)
 
-    def update_settings(self, change: Callable[[dict], dict]) -> dict:
-        """Read, change and write the settings under the lock; returns what was saved."""
-        with self._writing(), self._table(self.directory / MAIN_FILE, "settings") as table:
-            docs = table.all()
-            current = dict(docs[0]["value"]) if docs and isinstance(docs[0].get("value"),
-                                                                     dict) else {}
+    def update_settings(self, change: Callable[[dict], dict],
+                        profile: Profile | None = None) -> dict:
+        """Read, change and write the settings under the lock, with the profile when one is
+        given, in one write of coach.json; returns what was saved. `change` runs inside the
+        lock: whatever it raises, nothing is written."""
+        if profile is not None:
+            profile_from_doc(profile.to_dict())
+        with self._writing(), self._main_tables() as tables:
+            docs = tables.get("settings", {})
+            doc_id, doc = next(iter(docs.items()), ("1", {}))
+            current = dict(doc["value"]) if isinstance(doc.get("value"), dict) else {}
             updated = change(current)
             if not isinstance(updated, dict):
                 raise TypeError("the settings change must return a dict")
-            table.upsert({"key": "settings", "value": updated}, Query().key == "settings")
+            tables["settings"] = {doc_id: {"key": "settings", "value": updated}}
+            if profile is not None:
+                tables["profile"] = {"1": profile.to_dict()}
         return updated
+
+    @contextlib.contextmanager
+    def _main_tables(self) -> Iterator[dict]:
+        """coach.json's tables to change in place; written once, atomically, on leaving."""
+        with self._table(self.directory / MAIN_FILE, "settings") as table:
+            tables = table.storage.read() or {}
+            yield tables
+            table.storage.write(tables)
 
     # ------------------------------------------------------------ ratings
 
@@ -437,10 +453,13 @@ class Store:
         raise UsageError(f"no rating has the id {rating_id!r}; 'coach history' lists them.")
 
     def ratings(
-        self, since: datetime | None = None, until: datetime | None = None
+        self, since: datetime | None = None, until: datetime | None = None, *,
+        in_sessions: bool = False,
     ) -> list[Rating]:
-        """Ratings with since <= at < until, oldest first."""
-        return self._between("ratings", since, until, lambda rating: rating.at)
+        """Ratings with since <= at < until, oldest first; with `in_sessions`, only those
+        given in a session (the others are skipped before they are read into Ratings)."""
+        keep = (lambda doc: bool(doc.get("session_id"))) if in_sessions else None
+        return self._between("ratings", since, until, lambda rating: rating.at, keep)
 
     # ------------------------------------------------------------ sessions
 
@@ -486,11 +505,13 @@ class Store:
                              lambda doc: datetime.fromisoformat(doc["at"]))
 
     def _between(self, kind: str, since: datetime | None, until: datetime | None,
-                 moment_of: Callable) -> list:
-        """Records of `kind` whose moment is in [since, until), oldest first."""
+                 moment_of: Callable, keep: Callable[[dict], bool] | None = None) -> list:
+        """Records of `kind` whose moment is in [since, until), oldest first (and whose
+        stored document passes `keep`, when given)."""
         since = _aware(since, "start") if since is not None else None
         until = _aware(until, "end") if until is not None else None
-        found = [(moment_of(record), record) for record in self._records(kind, since, until)]
+        found = [(moment_of(record), record)
+                 for record in self._records(kind, since, until, keep)]
         found = [pair for pair in found if _in_range(pair[0], since, until)]
         found.sort(key=lambda pair: pair[0])
         return [record for _, record in found]
@@ -626,10 +647,13 @@ class Store:
         recent = datetime.combine(day - timedelta(days=LAST_DONE_DAYS), time(), tz)
         soreness = [event for event in self.events(recent, until)
                     if event.get("kind") == "soreness"]
-        # half a year back: a muscle not done for that long starts at the low end again
+        # half a year back: a muscle not done for that long starts at the low end again;
+        # before the last week only ratings given in a session count (how pain changed
+        # after each muscle), so only those are read (a day of margin for offsets)
         since = datetime.combine(day - timedelta(days=RESPONSE_DAYS), time(), tz)
-        return history_for(day, tz, self.ratings(since, until), self.sessions(since, until),
-                           soreness)
+        week = datetime.combine(day - timedelta(days=HISTORY_DAYS + 1), time(), tz)
+        ratings = self.ratings(since, week, in_sessions=True) + self.ratings(week, until)
+        return history_for(day, tz, ratings, self.sessions(since, until), soreness)
 
 
     # ------------------------------------------------------------ doctor
@@ -653,11 +677,6 @@ def _next_id(table: dict) -> int:
 
 def _event_key(event: dict) -> tuple:
     return tuple(sorted((key, repr(value)) for key, value in event.items()))
-
-
-def check_time(moment: datetime) -> datetime:
-    """A moment coach can store and compute with (re-exported for the CLI)."""
-    return check_moment(moment, "the time")
 
 
 # Forward migrations: MIGRATIONS[n] turns a schema-n store into schema n+1, in place,

@@ -99,15 +99,53 @@ class CoachApp(App[None]):
         budget_s = minutes * 60 if minutes else None
         return build_routine(self.profile(), day, history, self.catalog, budget_s=budget_s)
 
+    def app_settings(self):
+        """The saved bell and voice (coach.reminders.settings.AppSettings)."""
+        from coach.reminders.settings import AppSettings
+
+        return AppSettings.from_dict(self.store.load_settings().get("app"))
+
     def bell_on(self) -> bool:
-        return bool(self.store.load_settings().get("app", {}).get("bell", True))
+        return self.app_settings().bell
 
     def voice_settings(self):
         """The saved voice settings (coach.voice.VoiceSettings), with --voice applied."""
-        from coach.voice import VoiceSettings
+        return self.app_settings().voice.with_option(self.voice_option)
 
-        saved = VoiceSettings.from_app(self.store.load_settings().get("app", {}))
-        return saved.with_option(self.voice_option)
+    # ----- saving settings: the one path that persists and refreshes --------------------
+
+    def save_settings(self, change: Callable, profile: Profile | None = None):
+        """Save the settings, change(Settings) -> Settings, and the profile when given (one
+        write, validated inside the store's lock: see reminders.actions.update_settings),
+        then bring up to date everything that shows them. Raises CoachError (nothing saved)."""
+        from coach.reminders.actions import update_settings
+
+        saved = update_settings(self.store, change, profile=profile)
+        if profile is not None:
+            self.minutes_today = None  # "I only have N minutes" was for the old profile
+        self.settings_changed()
+        return saved
+
+    def settings_changed(self) -> None:
+        """The hosted scheduler looks again at once, then the reminder line says what it
+        plans; a separate `coach remind run` picks the settings up within a minute. Home
+        reloads when it is shown again."""
+        handle = self.reminder_handle
+        if handle is not None and handle.hosting:
+            self.run_worker(partial(self._refresh_reminders, handle), thread=True,
+                            group="reminders-refresh", exclusive=True, exit_on_error=False)
+
+    def _refresh_reminders(self, handle) -> None:
+        """Worker thread: the scheduler takes the new settings in, then the line follows."""
+        try:
+            from coach.reminders import runner
+
+            handle.refresh()
+            state = {"running": True, "text": _status_text(runner.status(self.store),
+                                                           host="this app", now=self.now())}
+        except Exception as error:  # reminders are a comfort; saving has already worked
+            state = {"running": False, "text": f"Reminders off: {_reason(error)}"}
+        self.call_from_thread(self._set_reminder_state, state)
 
     # ----- start-up ---------------------------------------------------------------------
 
@@ -379,15 +417,12 @@ class CoachApp(App[None]):
         self.push_screen(player, callback=self._session_over)
 
     def _session_over(self, session_id: str | None) -> None:
-        """After a session: its summary (time, steps, pain before and after, what is next)."""
-        self.refresh_data()
+        """After a session: its summary (time, steps, pain before and after, what is next).
+        Home reloads once, when it is shown again (HomeScreen.on_screen_resume)."""
         if session_id:
             from coach.tui.screens.summary import SummaryScreen
 
-            self.push_screen(SummaryScreen(session_id), callback=lambda _: self.refresh_data())
-
-    def on_player_screen_finished(self, _message) -> None:
-        self.refresh_data()
+            self.push_screen(SummaryScreen(session_id))
 
 
 def _event_key(event: dict) -> tuple:

@@ -22,22 +22,6 @@ def fit_words(text: str, width: int) -> str:
     return kept.rstrip(",;:(-") + "…"
 
 
-def wrap_words(text: str, width: int) -> list[str]:
-    """Lines of at most `width` characters, broken between words."""
-    lines: list[str] = []
-    line = ""
-    for word in text.split():
-        candidate = f"{line} {word}" if line else word
-        if len(candidate) <= width or not line:
-            line = candidate
-        else:
-            lines.append(line)
-            line = word
-    if line:
-        lines.append(line)
-    return lines
-
-
 def plural(count: int, word: str, many: str | None = None) -> str:
     """ "1 session", "2 sessions"."""
     return f"{count} {word if count == 1 else (many or word + 's')}"

@@ -118,7 +118,7 @@ async def test_onboard_session_quit_resume_and_trends(store, make_app, clock):
         week_text = str(app.screen.query_one("#trends-week").render())
         first_area = app.area_label(routine.steps[0].area)
         assert first_area[:18] in week_text and "6.0" in week_text
-        assert app.screen.report["weeks"][-1]["sessions"] >= 1
+        assert app.screen.report.this_week.sessions >= 1
 
 
 @sync

@@ -194,3 +194,30 @@ async def test_the_first_open_the_next_day_asks_about_soreness_once(profile_stor
         await pilot.pause()
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen), "asked only once"
+
+
+@sync
+async def test_home_reloads_once_after_a_session(profile_store, make_app, clock):
+    from coach.tui.screens.summary import SummaryScreen
+    from tests.tui.test_app import run_session
+
+    app = make_app(profile_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        reloads = []
+        original = home.reload
+        home.reload = lambda: (reloads.append(app.screen), original())
+        await pilot.press("s")
+        await pilot.pause()
+        await run_session(app, pilot, clock, rating=4, stop_after_steps=1)
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert reloads == []  # not under the summary
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is home
+        assert reloads == [home]
+        assert home.resumable is not None  # and that one reload saw the session

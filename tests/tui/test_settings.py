@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from textual.widgets import Input, Static
 
@@ -126,3 +128,78 @@ async def test_esc_asks_before_dropping_edits(profile_store, make_app):
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
     assert profile_store.load_profile() == before
+
+
+class QuietNotifier:
+    """Takes the hosted scheduler's reminders without a desktop."""
+
+    def check(self):
+        from coach.reminders.notifier import BackendState
+
+        return BackendState("test", True, "")
+
+    def send(self, title: str, body: str, timeout_s: int = 30) -> bool:
+        return True
+
+
+class Desk:
+    """No idle time, no do-not-disturb: the desktop as the planner sees it here."""
+
+    def read(self):
+        return None
+
+
+def noon_zone() -> str:
+    """A fixed-offset zone where it is around midday now: 00:00-23:59 is working time."""
+    from datetime import UTC, datetime
+
+    offset = (12 - datetime.now(UTC).hour) % 24
+    offset = offset - 24 if offset > 12 else offset
+    return "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"  # Etc signs are inverted
+
+
+@sync
+async def test_a_new_break_interval_reaches_the_hosted_scheduler_and_home_at_once(
+        profile_store, catalog, clock, monkeypatch):
+    from functools import partial
+
+    import coach.reminders.runner as runner
+    import coach.tui.app
+    from coach.tui.app import CoachApp
+
+    profile_store.update_settings(lambda settings: {**settings, "reminders": {
+        "working_days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "hours": "00:00-23:59",
+        "break_interval_min": 30, "routine_times": [], "timezone": noon_zone()}})
+    # The real scheduler in its thread; it looks only when the planner says (tick_s: an hour)
+    monkeypatch.setattr(runner, "start_hosted", partial(runner.start_hosted,
+                                                        notifier=QuietNotifier(), tick_s=3600))
+    monkeypatch.setattr(runner, "desktop_monitors", lambda: {"idle": Desk(), "busy": Desk()})
+    monkeypatch.setattr(coach.tui.app, "REMINDERS_START_DELAY_S", 0.01)
+    app = CoachApp(profile_store, catalog, clock=clock, wall_clock=clock.wall,
+                   tz=clock.start.tzinfo, voice="off")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause(0.1)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        handle = app.reminder_handle
+        assert handle is not None and handle.hosting, app.reminder_state
+        assert handle.refresh()  # its first look is done
+        before_fire = handle.next_fire_time()
+        line = str(app.screen.query_one("#reminder-line").render())
+        assert "this app" in line and "next break at" in line
+
+        screen = await open_settings(app, pilot)
+        screen.query_one("#reminder-break_interval_min", Input).value = "60"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        after_line = str(app.screen.query_one("#reminder-line").render())
+        assert "next break at" in after_line and after_line != line
+        for _ in range(100):  # the scheduler sets its next run just after the look returns
+            if handle.next_fire_time() != before_fire:
+                break
+            await pilot.pause(0.02)
+        assert handle.next_fire_time() - before_fire == timedelta(minutes=30)
+        assert handle.engine.settings.break_interval_min == 60

@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time as clock
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,7 +17,7 @@ import pytest
 from coach.catalog import load_catalog
 from coach.demo import DEMO_WEEKS, seed
 from coach.store import Store
-from coach.trends import weekly_report
+from coach.trends import report_for
 from tests.helpers import snapshot_dir
 
 TZ = ZoneInfo("Europe/Berlin")
@@ -44,9 +44,7 @@ def test_eight_weeks_of_history_fill_every_screen(tmp_path):
     assert counts["sessions"] == len(sessions) >= 25
     assert all(record.status == "finished" for record in sessions)
 
-    since = datetime.combine(TODAY - timedelta(weeks=DEMO_WEEKS + 1), time(), TZ)
-    report = weekly_report(store.ratings(since=since), store.sessions(since=since),
-                           store.events(since=since), weeks=DEMO_WEEKS, until=TODAY, tz=TZ)
+    report = report_for(store, DEMO_WEEKS, TODAY, TZ).to_json()
     weeks_with_pain = [week for week in report["weeks"][:-1] if week["areas"]]
     assert len(weeks_with_pain) == DEMO_WEEKS - 1  # every full week has resting ratings
     assert all(week["sessions"] > 0 for week in report["weeks"][:-1])
@@ -139,3 +137,27 @@ def _drain(descriptor: int) -> None:
                 return
         except OSError:
             return
+
+
+def test_the_builder_history_reads_less_and_sees_the_same(tmp_path):
+    """builder_history reads only session ratings before the last week: the History is the
+    one made from every rating of the half year."""
+    from datetime import datetime, time
+
+    from coach.response import history_for
+    from coach.store import Rating
+
+    store, _ = _seeded(tmp_path / "demo")
+    # check-ins and a note older than a week, outside any session: read or not, no change
+    old = datetime.combine(TODAY - timedelta(days=20), time(9), TZ)
+    store.add_ratings([Rating("neck", 9, "check-in", old, note="old note"),
+                       Rating("jaw", 8, "before", old + timedelta(hours=1))])
+    for day in (TODAY, TODAY - timedelta(days=8), TODAY - timedelta(days=30)):
+        since = datetime.combine(day - timedelta(days=183), time(), TZ)
+        until = datetime.combine(day + timedelta(days=2), time(), TZ)
+        recent = datetime.combine(day - timedelta(days=28), time(), TZ)
+        soreness = [event for event in store.events(recent, until)
+                    if event.get("kind") == "soreness"]
+        everything = history_for(day, TZ, store.ratings(since, until),
+                                 store.sessions(since, until), soreness)
+        assert store.builder_history(day, TZ) == everything

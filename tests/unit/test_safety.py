@@ -49,12 +49,6 @@ def test_yes_answers_add_cautions_in_order_without_repeats():
     assert safety.cautions_with((), []) == ()
 
 
-def test_caution_labels_keep_unknown_ids_readable(catalog):
-    known = next(iter(catalog.cautions))
-    assert safety.caution_labels(catalog, [known, "gone-from-library"]) == [
-        catalog.cautions[known].label, "gone-from-library"]
-
-
 def test_a_yes_rules_muscles_out_of_the_routine(catalog):
     """What a yes adds is what the builder honours: a ruled-out muscle never appears."""
     from datetime import date

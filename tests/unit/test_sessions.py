@@ -66,10 +66,9 @@ def test_the_weekly_report_counts_only_sessions_done():
     monday = date(2026, 3, 2)
     sessions = [record(monday, done_s=600, hour=9), record(monday, done_s=20, hour=10),
                 record(monday, status="finished", done_s=0, hour=11)]
-    report = weekly_report([], sessions, [], weeks=1, until=monday, tz=TZ)
-    week = report["weeks"][-1]
-    assert week["sessions"] == 1
-    assert week["minutes"] == 10
+    week = weekly_report([], sessions, [], weeks=1, until=monday, tz=TZ).this_week
+    assert week.sessions == 1
+    assert week.minutes == 10
 
 
 def test_a_short_session_does_not_stand_in_for_the_routine_reminder():

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from coach import trends
 from coach.store import Rating, SessionRecord
-from coach.trends import BASELINE_WEEKS, weekly_report
+from coach.trends import BASELINE_WEEKS
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -19,6 +20,11 @@ AREAS = ("neck", "jaw", "low-back")
 # Weeks around the 2026 DST changes: Berlin 29 Mar / 25 Oct, New York 8 Mar / 1 Nov.
 UNTIL_DAYS = [date(2026, 3, 9), date(2026, 3, 30), date(2026, 10, 26), date(2026, 11, 2),
               date(2026, 11, 22)]
+
+
+def weekly_report(*args, **kwargs) -> dict:
+    """The report as `coach report --json` prints it."""
+    return trends.weekly_report(*args, **kwargs).to_json()
 
 
 # ------------------------------------------------------------- the reference, written plainly

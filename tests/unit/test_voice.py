@@ -8,8 +8,6 @@ import stat
 import subprocess
 import sys
 import time
-import wave
-from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -134,15 +132,12 @@ def test_speech_dispatcher_takes_a_cue_without_waiting():
 # -- sounds ----------------------------------------------------------------------------
 
 
-def test_the_sounds_are_short_distinct_and_valid_wav():
+def test_the_sounds_are_short_distinct_and_whole_samples():
     made = {name: sounds.pcm(name) for name in sounds.SOUNDS}
     assert len(set(made.values())) == len(made)
-    for name, data in made.items():
-        with wave.open(BytesIO(sounds.wav_bytes(name))) as read:
-            assert (read.getnchannels(), read.getsampwidth(), read.getframerate()) == (
-                1, 2, sounds.RATE)
-            seconds = read.getnframes() / read.getframerate()
-            assert read.readframes(read.getnframes()) == data
+    for data in made.values():
+        assert len(data) % 2 == 0  # 16-bit mono samples
+        seconds = len(data) / 2 / sounds.RATE
         assert 0.05 < seconds < 1.0
         assert len(data) < 65536  # fits a pipe's buffer: writing it never blocks
     assert sounds.sound_for("press") == "press"

@@ -8,20 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from coach.model import MAX_MINUTES, MIN_MINUTES
-
-
-def parse_minutes(text: str) -> int:
-    """Whole minutes within the builder's range, or ValueError with the sentence to show."""
-    try:
-        minutes = int(text.strip())
-    except ValueError:
-        raise ValueError(
-            f"Type a whole number of minutes, {MIN_MINUTES} to {MAX_MINUTES}."
-        ) from None
-    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
-        raise ValueError(f"Choose between {MIN_MINUTES} and {MAX_MINUTES} minutes.")
-    return minutes
+from coach.model import MAX_MINUTES, MIN_MINUTES, parse_minutes
 
 
 class MinutesDialog(ModalScreen[int | None]):

@@ -117,7 +117,6 @@ class HomeScreen(Screen):
         self.query_one("#pain-panel").border_title = "Resting pain this week"
         self.query_one("#streak-panel").border_title = "Streak"
         self.reload()
-        self.show_reminders()
         self.call_after_refresh(self.app.home_painted)
         self.call_after_refresh(self.ask_soreness)
 
@@ -167,9 +166,16 @@ class HomeScreen(Screen):
             self._show_routine(self.routine)
 
     def on_screen_resume(self) -> None:
-        if self._shown:  # back from a session, settings or trends: something may have changed
-            self.reload()
+        """Back from a session, settings or trends: something may have changed. Checked after
+        what the app has queued: a finished session's summary is pushed from there, and home
+        reloads once, when the summary closes, not under it too."""
+        if self._shown:
+            self.app.call_next(self._reload_if_shown)
         self._shown = True
+
+    def _reload_if_shown(self) -> None:
+        if self.app.screen is self:
+            self.reload()
 
     # ----- loading ----------------------------------------------------------------------
 
@@ -187,6 +193,7 @@ class HomeScreen(Screen):
         self.resumable = find_resumable(sessions_today)
         self._show_resume()
         self._show_progress(day)
+        self.show_reminders()
         self.refresh_bindings()
 
     def _show_routine(self, routine: Routine) -> None:
@@ -286,31 +293,26 @@ class HomeScreen(Screen):
     def _load_progress(self, day: date) -> None:
         app = self.app
         tz = app.tz
-        week_start = day - timedelta(days=day.weekday() + 7)  # Monday of last week
-        since = datetime.combine(week_start, time.min, tzinfo=tz)
         try:
-            from coach.trends import weekly_report
+            from coach.trends import report_for
 
-            ratings = app.store.ratings(since=since)
-            sessions = app.store.sessions(since=since)
-            events = app.store.events(since=since)
-            report = weekly_report(ratings, sessions, events, weeks=2, until=day, tz=tz)
-            streak = streak_days(app.store.sessions(since=since - timedelta(days=365)), day, tz)
+            report = report_for(app.store, 1, day, tz)
+            year_ago = datetime.combine(day - timedelta(days=372), time.min, tzinfo=tz)
+            streak = streak_days(app.store.sessions(since=year_ago), day, tz)
         except CoachError as error:
             app.call_from_thread(self.query_one("#pain-panel", Static).update, str(error))
             return
         app.call_from_thread(self._show_progress_result, report, streak)
 
-    def _show_progress_result(self, report: dict, days: int) -> None:
+    def _show_progress_result(self, report, days: int) -> None:
         app = self.app
-        this_week = report["weeks"][-1] if report.get("weeks") else {}
+        this_week = report.this_week
         self.query_one("#pain-panel", Static).update(
-            pain_lines(this_week.get("areas", {}), app.profile().areas, app.area_label,
+            pain_lines(this_week.areas, app.profile().areas, app.area_label,
                        width=PAIN_NAME_WIDE if app.size.width >= 120 else 20))
-        minutes = this_week.get("minutes", 0) or 0
         self.query_one("#streak-panel", Static).update(
             f"{plural(days, 'day')} in a row\n"
-            f"This week: {plural(this_week.get('sessions', 0), 'session')}, {round(minutes)} min"
+            f"This week: {plural(this_week.sessions, 'session')}, {round(this_week.minutes)} min"
         )
 
     def show_reminders(self) -> None:
@@ -379,18 +381,17 @@ class HomeScreen(Screen):
 def pain_lines(areas: dict, profile_areas, label, width: int = 20) -> str:
     """One line per area: this week's resting mean and the flag in words (no colour needed).
     Names longer than `width` are shortened by whole words."""
+    from coach.trends import FLAG_WORDS  # here: the trends module is not needed to paint
+
     shown = list(profile_areas) + [area for area in areas if area not in profile_areas]
     lines = []
     for area in shown:
         name = f"{fit_words(label(area), width):<{width}}"
         stats = areas.get(area)
-        if not stats or not stats.get("n"):
+        if stats is None or not stats.n:
             lines.append(f"{name}    -  not rated yet")
             continue
-        flag = stats.get("flag") or ""
-        words = {"improving": "↓ improving", "worsening": "↑ worsening",
-                 "stable": "= stable", "too few": "· too few to compare"}.get(flag, flag)
-        lines.append(f"{name} {stats['mean']:>4.1f}  {words}")
+        lines.append(f"{name} {stats.mean:>4.1f}  {FLAG_WORDS.get(stats.flag, stats.flag)}")
     return "\n".join(lines) if lines else "No areas chosen yet."
 
 

@@ -9,6 +9,8 @@ first page leaves.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -19,9 +21,15 @@ from textual.widgets.selection_list import Selection
 from coach import safety
 from coach.builder import ALWAYS_OWNED
 from coach.errors import CoachError
-from coach.model import DEFAULT_AREAS, DEFAULT_HABITS, DEFAULT_MINUTES, DEFAULT_TOOLS, Profile
-from coach.tui.dialogs.minutes import parse_minutes
-from coach.tui.screens.settings import DEFAULT_ROUTINE_TIMES, save_routine_times
+from coach.model import (
+    DEFAULT_AREAS,
+    DEFAULT_HABITS,
+    DEFAULT_MINUTES,
+    DEFAULT_TOOLS,
+    Profile,
+    parse_minutes,
+)
+from coach.reminders.settings import ReminderSettings, Settings, field_text, with_fields
 from coach.tui.widgets.footer import KeyFooter
 from coach.tui.widgets.tick_list import TickList
 from coach.tui.widgets.title_bar import TitleBar
@@ -122,7 +130,9 @@ class OnboardingScreen(Screen):
             with Vertical(id="reminders", classes="page"):
                 yield Static("When should coach remind you of your daily routine?",
                              classes="question")
-                yield Input(", ".join(DEFAULT_ROUTINE_TIMES), id="times-input")
+                yield Input(field_text("routine_times",
+                                       ReminderSettings().to_dict()["routine_times"]),
+                            id="times-input")
                 yield Static("", id="times-error", classes="error")
                 yield Static("24-hour times, comma-separated (e.g. 10:00, 15:30); leave empty "
                              "for none. Break reminders come every 30 minutes in working hours; "
@@ -322,21 +332,16 @@ class OnboardingScreen(Screen):
             if self._where_needed() else (),
             screened=True,
         )
-        store = self.app.store
+        def answered(saved: Settings) -> Settings:
+            voice = replace(saved.app.voice, enabled=self.speak)
+            return replace(saved, app=replace(saved.app, voice=voice),
+                           reminders=with_fields(saved.reminders, {"routine_times": times_text}))
+
         try:
-            store.update_settings(lambda settings: {
-                **settings, "app": {**settings.get("app", {}), "voice": self.speak}})
-            reminder_note = save_routine_times(store, times_text)
-        except CoachError as error:
-            self.query_one("#times-error", Static).update(str(error))
-            return
-        try:
-            store.save_profile(profile)
+            self.app.save_settings(answered, profile=profile)
         except CoachError as error:
             self.query_one("#times-error", Static).update(f"Not saved: {error}")
             return
-        if reminder_note:
-            self.notify(reminder_note, timeout=6)
         urgent = safety.clinician_first(self.questions, self.yes_to)
         if urgent:
             self.notify("\n".join(urgent), title="See a clinician first", severity="warning",

@@ -1,7 +1,10 @@
-"""Settings: the profile and the reminder schedule, checked by the same rules as the CLI.
+"""Settings: the profile, the session sounds and the reminder schedule, checked by the same
+rules as the CLI.
 
-Nothing is saved until every field is valid; then the reminder settings (under the store's
-lock) and the profile are written, and the reminder runner picks them up on its next check.
+The form loads from the typed Settings and Profile and converts back to them; the app's one
+save path (CoachApp.save_settings) validates the reminder fields inside the store's lock,
+writes everything at once and refreshes the scheduler and home. Nothing is saved until
+every field is valid.
 """
 
 from __future__ import annotations
@@ -15,13 +18,12 @@ from textual.widgets.selection_list import Selection
 
 from coach import safety
 from coach.errors import CoachError, UsageError
-from coach.model import Profile
-from coach.tui.dialogs.minutes import parse_minutes
+from coach.model import Profile, parse_minutes
+from coach.reminders import settings as reminder_settings
+from coach.reminders.settings import AppSettings, Settings, field_text, with_fields
 from coach.tui.widgets.footer import KeyFooter
 from coach.tui.widgets.tick_list import TickList
 from coach.tui.widgets.title_bar import TitleBar
-
-DEFAULT_ROUTINE_TIMES = ("12:30",)
 
 # The reminder schedule as typed text: key in ReminderSettings.to_dict() -> (label, hint).
 REMINDER_FIELDS = {
@@ -31,62 +33,6 @@ REMINDER_FIELDS = {
     "routine_times": ("Daily routine reminder at", "HH:MM, comma-separated; empty for none"),
     "quiet": ("Quiet periods", "e.g. 12:00-13:00; mon,wed 10:00-10:30 (';' between periods)"),
 }
-
-
-def _settings_module():
-    from coach.reminders import settings as reminder_settings
-
-    return reminder_settings
-
-
-def reminder_dict(store) -> dict:
-    """The saved reminder settings in their stored (dict) form, defaults filled in."""
-    module = _settings_module()
-    saved = store.load_settings().get("reminders", {})
-    return module.ReminderSettings.from_dict(saved).to_dict()
-
-
-def field_text(key: str, value) -> str:
-    """A stored reminder value as the text shown in its input."""
-    if key == "working_days":
-        return _settings_module().format_days(tuple(value))
-    if key == "quiet":
-        return "; ".join(value)
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(item) for item in value)
-    return "" if value is None else str(value)
-
-
-def parse_field(key: str, text: str):
-    """Typed text -> the stored form; ReminderSettings.from_dict then validates it."""
-    text = text.strip()
-    if key == "working_days":
-        return list(_settings_module().parse_days(text))
-    if key == "routine_times":
-        return [part.strip() for part in text.split(",") if part.strip()]
-    if key == "quiet":
-        return [part.strip() for part in text.split(";") if part.strip()]
-    return text
-
-
-def validated_reminders(store, changes: dict) -> dict:
-    """The new reminder settings (stored form), validated by the same parsers as
-    `coach remind set`; raises UsageError with one sentence when something is wrong."""
-    module = _settings_module()
-    updated = reminder_dict(store)
-    for key, value in changes.items():
-        updated[key] = parse_field(key, value) if isinstance(value, str) else value
-    return module.ReminderSettings.from_dict(updated).to_dict()
-
-
-def save_routine_times(store, times_text: str) -> str:
-    """Onboarding's one reminder question; returns a note if reminders cannot be set here."""
-    try:
-        new = validated_reminders(store, {"routine_times": times_text})
-    except ImportError:
-        return "Reminder settings are not available in this version; set them later."
-    store.update_settings(lambda settings: {**settings, "reminders": new})
-    return ""
 
 
 class FieldError(UsageError):
@@ -139,8 +85,8 @@ class SettingsScreen(Screen):
             yield from self._voice_fields()
             yield Static("Reminders", classes="title")
             try:
-                reminders = reminder_dict(app.store)
-            except (ImportError, CoachError) as error:
+                reminders = reminder_settings.read(app.store).reminders.to_dict()
+            except CoachError as error:
                 reminders = {}
                 yield Static(f"Reminder settings are not available: {error}", classes="hint")
             if reminders:
@@ -159,10 +105,10 @@ class SettingsScreen(Screen):
         yield KeyFooter()
 
     def _voice_fields(self):
-        from coach.voice import INSTALL_HINT, SERVICES, VoiceSettings, service_found
+        from coach.voice import INSTALL_HINT, SERVICES, service_found
 
         # What is saved, not this run's --voice: saving must not store a one-run option.
-        voice = VoiceSettings.from_app(self.app.store.load_settings().get("app", {}))
+        voice = self.app.app_settings().voice
         with Horizontal(classes="buttons"):
             yield Switch(voice.enabled, id="voice")
             yield Static(" Speak the cues aloud (v in a session)", classes="hint")
@@ -263,37 +209,32 @@ class SettingsScreen(Screen):
         self.notify(text, title="Not saved", severity="error", timeout=8)
 
     def action_save(self) -> None:
-        message = self.query_one("#settings-message", Static)
         try:
-            profile, reminders = self._validated()
-            voice = self._voice()
+            profile = self._profile()
+            sounds = AppSettings(bell=self.query_one("#bell", Switch).value, voice=self._voice())
+            fields = self._reminder_fields()
+            self.app.save_settings(
+                lambda saved: Settings(app=sounds, reminders=_checked(saved.reminders, fields)),
+                profile=profile)
         except FieldError as error:
-            message.update(f"Not saved: {error}")
-            message.set_class(True, "error")
-            self._show_field_error(error.field, f"Not saved: {error}")
+            self._not_saved(error, error.field)
             return
-        except (UsageError, ValueError) as error:
-            message.update(f"Not saved: {error}")
-            message.set_class(True, "error")
-            self._show_field_error(None, f"Not saved: {error}")
+        except (CoachError, ValueError) as error:
+            self._not_saved(error, None)
             return
-        store = self.app.store
-        bell = self.query_one("#bell", Switch).value
-        try:
-            store.update_settings(lambda settings: _merged(settings, reminders, bell,
-                                                           voice.to_app()))
-            store.save_profile(profile)
-        except CoachError as error:
-            message.update(f"Not saved: {error}")
-            message.set_class(True, "error")
-            return
-        self.app.minutes_today = None
+        message = self.query_one("#settings-message", Static)
         message.set_class(False, "error")
         message.update("Saved.")
         self.notify("Settings saved.", timeout=3)
         self.app.pop_screen()
 
-    def _validated(self) -> tuple[Profile, dict | None]:
+    def _not_saved(self, error: Exception, field: str | None) -> None:
+        message = self.query_one("#settings-message", Static)
+        message.update(f"Not saved: {error}")
+        message.set_class(True, "error")
+        self._show_field_error(field, f"Not saved: {error}")
+
+    def _profile(self) -> Profile:
         catalog = self.app.catalog
 
         def chosen(key: str) -> tuple[str, ...]:
@@ -307,7 +248,7 @@ class SettingsScreen(Screen):
             raise FieldError("tools", "choose at least one tool (hands count).")
         minutes = _for_field("minutes",
                              lambda: parse_minutes(self.query_one("#minutes", Input).value))
-        profile = Profile(
+        return Profile(
             areas=areas,
             habits=chosen("habits"),
             tools=tools,
@@ -318,27 +259,25 @@ class SettingsScreen(Screen):
             avoid_areas=tuple(self.query_one("#avoid-areas", TickList).selected),
             screened=True,
         )
-        changes = {
+
+    def _reminder_fields(self) -> dict:
+        """The reminder fields as typed (text) or switched, by their stored key."""
+        return {
             widget.id.removeprefix("reminder-"): widget.value
             for widget in self.query("Input, Switch")
             if widget.id and widget.id.startswith("reminder-")
         }
-        # Each field on its own first, so a wrong one is named next to itself.
-        store = self.app.store
-        for key, value in changes.items():
-            if isinstance(value, str):
-                _for_field(f"reminder-{key}",
-                           lambda key=key, value=value: validated_reminders(store, {key: value}))
-        reminders = validated_reminders(store, changes) if changes else None
-        return profile, reminders
+
+
+def _checked(saved, fields: dict):
+    """The saved reminder settings with the form's fields: each field on its own first, so a
+    wrong one is named next to itself. Runs inside the store's lock (on what is saved now)."""
+    for key, value in fields.items():
+        if isinstance(value, str):
+            _for_field(f"reminder-{key}", lambda key=key, value=value:
+                       with_fields(saved, {key: value}))
+    return with_fields(saved, fields)
 
 
 def _error_slot(field: str) -> Static:
     return Static("", id=f"error-{field}", classes="field-error error -hidden", markup=False)
-
-
-def _merged(settings: dict, reminders: dict | None, bell: bool, voice: dict) -> dict:
-    updated = {**settings, "app": {**settings.get("app", {}), "bell": bell, **voice}}
-    if reminders is not None:
-        updated["reminders"] = reminders
-    return updated

@@ -8,26 +8,19 @@ History loads in a thread worker; the screen paints at once and never freezes.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from coach.trends import FLAG_WORDS
 from coach.tui.fit import fit_words
 from coach.tui.widgets.footer import KeyFooter
 from coach.tui.widgets.title_bar import TitleBar
 
 WEEKS = 8
 MARKERS = ("o", "x", "+", "*", "#", "@", "%", "&", "=", "~", "^", "$", "?", "!")
-FLAG_WORDS = {
-    "improving": "↓ improving",
-    "worsening": "↑ worsening",
-    "stable": "= stable",
-    "too few": "· too few",
-}
 
 
 class TrendsScreen(Screen):
@@ -41,7 +34,7 @@ class TrendsScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.report: dict | None = None
+        self.report = None  # the TrendReport on screen
 
     def compose(self) -> ComposeResult:
         from textual_plotext import PlotextPlot
@@ -72,18 +65,12 @@ class TrendsScreen(Screen):
         self.reload()
 
     def _load(self) -> None:
-        """Worker thread: read the store and compute the report (pure maths) off the UI."""
-        from coach.trends import weekly_report
+        """Worker thread: the core reads the store and computes the report, off the UI."""
+        from coach.trends import report_for
 
         app = self.app
-        day = app.today()
-        first = day - timedelta(days=day.weekday() + 7 * (WEEKS - 1))
-        since = datetime.combine(first, time.min, tzinfo=app.tz) - timedelta(days=1)
         try:
-            report = weekly_report(
-                app.store.ratings(since=since), app.store.sessions(since=since),
-                app.store.events(since=since), weeks=WEEKS, until=day, tz=app.tz,
-            )
+            report = report_for(app.store, WEEKS, app.today(), app.tz)
         except Exception as error:  # shown on screen; the app stays usable
             app.call_from_thread(self._failed, error)
             return
@@ -92,85 +79,97 @@ class TrendsScreen(Screen):
     def _failed(self, error: Exception) -> None:
         self.query_one("#trends-loading", Static).update(f"Could not load trends: {error}")
 
-    def _show(self, report: dict) -> None:
+    def _show(self, report) -> None:
         self.report = report
         app = self.app
-        weeks = report.get("weeks", [])
+        weeks = report.weeks
         areas = _areas_in(weeks, app.profile().areas)
         loading = self.query_one("#trends-loading", Static)
-        total = sum(stats.get("n", 0) for week in weeks for stats in week.get("areas", {}).values())
+        total = sum(stats.n for week in weeks for stats in week.areas.values())
         loading.update(f"{total} resting ratings over {len(weeks)} weeks · "
                        "l logs pain · s shares a report")
         self._draw_chart(weeks, areas)
         self.query_one("#trends-week", Static).update(week_table(weeks, areas, app.area_label))
-        measured = works_text(report.get("after_vs_before", []), app.catalog)
-        if report.get("after_vs_before"):
-            measured += "\n" + report.get("caveat", "")
+        measured = works_text(report.after_vs_before, app.catalog)
+        if report.after_vs_before:
+            measured += "\n" + report.caveat
         self.query_one("#trends-works", Static).update(measured)
-        advice = advice_text(report.get("advice", []), app.area_label)
+        advice = advice_text(report.advice, app.area_label)
         advice_panel = self.query_one("#trends-advice", Static)
         advice_panel.update(advice)
         advice_panel.set_class(not advice, "-hidden")
 
-    def _draw_chart(self, weeks: list[dict], areas: list[str]) -> None:
+    def _draw_chart(self, weeks, areas: list[str]) -> None:
+        """Each area's weekly resting mean as a line, and its mean right after sessions as
+        points in the same marker: how far a session brings the week's pain down."""
         from textual_plotext import PlotextPlot
 
         plot = self.query_one(PlotextPlot)
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
-        labels = [week["week"].split("-")[-1] for week in weeks]  # "W47"
+        labels = [week.week.split("-")[-1] for week in weeks]  # "W47"
         positions = list(range(1, len(weeks) + 1))
         legend: list[str] = []
         for number, area in enumerate(areas):
-            points = [
-                (position, week["areas"][area]["mean"])
-                for position, week in zip(positions, weeks, strict=True)
-                if area in week.get("areas", {}) and week["areas"][area].get("mean") is not None
-            ]
-            if not points:
-                continue
-            xs, ys = zip(*points, strict=True)
             marker = MARKERS[number % len(MARKERS)]
-            # Our own legend under the chart: plotext's would cover the top-left points.
-            plt.plot(xs, ys, marker=marker)
-            legend.append(f"{marker} {self.app.area_label(area)}")
+            resting = _points(positions, weeks, area, "mean")
+            after = _points(positions, weeks, area, "after_mean")
+            if resting:
+                # Our own legend under the chart: plotext's would cover the top-left points.
+                plt.plot(*zip(*resting, strict=True), marker=marker)
+            if after:
+                plt.scatter(*zip(*after, strict=True), marker=marker.upper()
+                            if marker.isalpha() else marker)
+            if resting or after:
+                legend.append(f"{marker} {self.app.area_label(area)}")
         plt.xticks(positions, labels)
         plt.xlim(0.5, len(weeks) + 0.5)
         plt.ylim(0, 10)
         plt.yticks([0, 2, 4, 6, 8, 10])
         plt.xlabel("ISO week")
-        plt.ylabel("resting pain 0-10")
-        plt.title("Resting pain per area, weekly mean (lower is better)")
+        plt.ylabel("pain 0-10")
+        plt.title("Resting pain per area, weekly mean (lines); right after sessions (points)")
         plot.refresh()
         self.query_one("#trends-legend", Static).update("   ".join(legend))
 
 
-def _areas_in(weeks: list[dict], profile_areas) -> list[str]:
+def _points(positions: list[int], weeks, area: str, field: str) -> list[tuple[int, float]]:
+    """(position, value) for the weeks where the area has that value."""
+    points = []
+    for position, week in zip(positions, weeks, strict=True):
+        stats = week.areas.get(area)
+        value = getattr(stats, field) if stats is not None else None
+        if value is not None:
+            points.append((position, value))
+    return points
+
+
+def _areas_in(weeks, profile_areas) -> list[str]:
     seen = [area for area in profile_areas]
     for week in weeks:
-        for area in week.get("areas", {}):
+        for area in week.areas:
             if area not in seen:
                 seen.append(area)
     return seen
 
 
-def week_table(weeks: list[dict], areas: list[str], label) -> str:
+def week_table(weeks, areas: list[str], label) -> str:
     """Plain-text table: last week's and this week's mean per area, the change and the flag."""
     if not weeks:
         return "No weeks yet."
-    this_week = weeks[-1].get("areas", {})
-    last_week = weeks[-2].get("areas", {}) if len(weeks) > 1 else {}
+    this_week = weeks[-1].areas
+    last_week = weeks[-2].areas if len(weeks) > 1 else {}
     lines = [f"{'Area':<18} {'last':>4} {'this':>4} {'chg':>5}  flag"]
     for area in areas:
-        now, before = this_week.get(area, {}), last_week.get(area, {})
-        if not now and not before:
+        now, before = this_week.get(area), last_week.get(area)
+        if now is None and before is None:
             continue
-        change = shown_change(before.get("mean") if before else None,
-                              now.get("mean") if now else None)
+        change = shown_change(before.mean if before else None, now.mean if now else None)
+        flag = now.flag if now else None
         lines.append(
             f"{fit_words(label(area), 18):<18} {_mean(before):>4} {_mean(now):>4} "
-            f"{_signed(change):>5}  {FLAG_WORDS.get(now.get('flag'), now.get('flag') or '-')}"
+            f"{_signed(change):>5}  {FLAG_WORDS.get(flag, flag or '-')}"
         )
     if len(lines) == 1:
         return "No resting ratings in the last two weeks: press l to log one."
@@ -216,8 +215,8 @@ def shown_change(before: float | None, now: float | None) -> float | None:
     return round(round(now, 1) - round(before, 1), 1)
 
 
-def _mean(stats: dict) -> str:
-    mean = stats.get("mean") if stats else None
+def _mean(stats) -> str:
+    mean = stats.mean if stats is not None else None
     return "-" if mean is None else f"{mean:.1f}"
 
 
