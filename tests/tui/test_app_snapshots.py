@@ -197,5 +197,12 @@ def test_settings_error_without_colour(snap_compare, no_colour, store, make_app)
         pilot.app.screen.query_one("#reminder-hours", Input).value = "17:00-09:00"
         await pilot.press("ctrl+s")
         await settle(pilot)
+        # under load the toast and the scroll to the error may land a frame later
+        for _ in range(50):
+            if pilot.app._notifications and "Not saved" in str(
+                    pilot.app.screen.query_one("#error-reminder-hours").render()):
+                break
+            await pilot.pause(0.02)
+        await settle(pilot)
 
     assert snap_compare(make_app(store), terminal_size=(80, 24), run_before=wrong_hours)

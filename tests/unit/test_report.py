@@ -55,7 +55,7 @@ def test_the_model_keeps_the_weekly_report_and_adds_the_period_means(demo):
     data = model.to_json()
     # the weekly report's keys are exactly what coach.trends computes for the same weeks
     expected = weekly_report(demo.ratings(), demo.sessions(), demo.events(), weeks=8,
-                             until=period.last, tz=TZ)
+                             until=period.last, tz=TZ).to_json()
     assert {key: data[key] for key in expected} == expected
     # the flags are the trends' own, against last week and against the 4-week baseline
     for area in model.areas:
