@@ -87,7 +87,12 @@ def best_technique(record: Response | None, techniques: Iterable[str]) -> str | 
 # --- from stored records to the builder's History -----------------------------------------
 
 def session_changes(ratings: Iterable) -> list[dict]:
-    """One (after - before) per session and area: the first "before" and the last "after"."""
+    """One (after - before) per session and area: the first "before" and the last "after".
+
+    Each item: {"session_id", "area", "change", "day"} where day is the local date of
+    the "before" rating (the week the session counts in), plus the after rating's
+    muscle and technique when it names them. The learning here and the trends share it.
+    """
     befores: dict[tuple[str, str], object] = {}
     afters: dict[tuple[str, str], object] = {}
     for rating in sorted(ratings, key=lambda rating: rating.at):
@@ -101,9 +106,16 @@ def session_changes(ratings: Iterable) -> list[dict]:
     changes = []
     for key, before in befores.items():
         after = afters.get(key)
-        if after is not None:
-            changes.append({"session_id": key[0], "area": key[1],
-                            "change": after.rating - before.rating, "day": before.at.date()})
+        if after is None:
+            continue
+        changes.append({
+            "session_id": key[0],
+            "area": key[1],
+            "change": after.rating - before.rating,
+            "day": before.at.date(),
+            "muscle": after.muscle,
+            "technique": after.technique,
+        })
     return changes
 
 

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from fractions import Fraction
 
+from coach.response import session_changes
 from coach.sessions import counts_as_done
 
 RESTING_PHASES = ("before", "check-in")
@@ -86,39 +87,6 @@ def classify(
     if not matters:
         return change, percent, "stable"
     return change, percent, "improving" if change < 0 else "worsening"
-
-
-def session_changes(ratings: Iterable) -> list[dict]:
-    """One (after - before) per session and area: the first "before" and the last "after".
-
-    Each item: {"session_id", "area", "change", "day"} where day is the local date of
-    the "before" rating (the week the session counts in), plus the after rating's
-    muscle and technique when it names them.
-    """
-    befores: dict[tuple[str, str], object] = {}
-    afters: dict[tuple[str, str], object] = {}
-    for rating in sorted(ratings, key=lambda rating: rating.at):
-        if not rating.session_id:
-            continue
-        key = (rating.session_id, rating.area)
-        if rating.phase == "before":
-            befores.setdefault(key, rating)
-        elif rating.phase == "after":
-            afters[key] = rating
-    changes = []
-    for key, before in befores.items():
-        after = afters.get(key)
-        if after is None:
-            continue
-        changes.append({
-            "session_id": key[0],
-            "area": key[1],
-            "change": after.rating - before.rating,
-            "day": before.at.date(),
-            "muscle": after.muscle,
-            "technique": after.technique,
-        })
-    return changes
 
 
 def _credited(change: dict, sessions_by_id: dict) -> tuple[set[str], set[str]]:
