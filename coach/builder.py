@@ -167,13 +167,14 @@ def _use_spare_time(areas: list[str], chosen: dict, doses: dict, pain: dict,
     each only within its own caps, never past the budget's tolerance, and never more than
     a more painful area has."""
     limit = budget * (1 + BUDGET_TOLERANCE)
+    maxima = {area: _area_max_s(chosen[area]) for area in areas}
     for area in areas:  # most painful first
         total = sum(_area_s(chosen[other], doses[other]) for other in areas)
         spare = budget - total
         if spare < 2:
             break
         before = _area_s(chosen[area], doses[area])
-        ceiling = _pain_ceiling(area, areas, chosen, doses, pain, default=before + spare)
+        ceiling = _pain_ceiling(area, areas, chosen, doses, pain, maxima, default=before + spare)
         grown = _dose_area(chosen[area], min(before + spare, ceiling))
         after = _area_s(chosen[area], grown)
         if before < after <= ceiling and total - before + after <= limit:
@@ -182,7 +183,7 @@ def _use_spare_time(areas: list[str], chosen: dict, doses: dict, pain: dict,
     # that still had room: bring it back down to that area's time.
     for area in areas:
         now = _area_s(chosen[area], doses[area])
-        ceiling = _pain_ceiling(area, areas, chosen, doses, pain, default=now)
+        ceiling = _pain_ceiling(area, areas, chosen, doses, pain, maxima, default=now)
         if now > ceiling:
             lower = _dose_area(chosen[area], ceiling)
             if _area_s(chosen[area], lower) <= ceiling:
@@ -190,14 +191,13 @@ def _use_spare_time(areas: list[str], chosen: dict, doses: dict, pain: dict,
 
 
 def _pain_ceiling(area: str, areas: list[str], chosen: dict, doses: dict, pain: dict,
-                  default: float) -> float:
+                  maxima: dict, default: float) -> float:
     """The least time any more painful area has, leaving out areas already at their caps
-    (they cannot have more, so they do not hold the others back)."""
-    def at_caps(other: str) -> bool:
-        return _area_s(chosen[other], doses[other]) >= _area_max_s(chosen[other]) - 2
-
-    return min((_area_s(chosen[other], doses[other]) for other in areas
-                if pain[other] > pain[area] and not at_caps(other)), default=default)
+    (`maxima`: each area's most; they cannot have more, so they do not hold others back)."""
+    times = {other: _area_s(chosen[other], doses[other]) for other in areas
+             if pain[other] > pain[area]}
+    return min((seconds for other, seconds in times.items() if seconds < maxima[other] - 2),
+               default=default)
 
 
 def capacity_s(profile: Profile, catalog: Catalog, history: History,
