@@ -34,16 +34,6 @@ from coach.tui.widgets.footer import KeyFooter
 from coach.tui.widgets.tick_list import TickList
 from coach.tui.widgets.title_bar import TitleBar
 
-
-class ChoiceList(TickList):
-    """A tick list where Space toggles and Enter moves on (it does not toggle)."""
-
-    BINDINGS = [Binding("enter", "submit", "Continue", show=False)]
-
-    def action_submit(self) -> None:
-        self.screen.next_page()
-
-
 NONE_OF_THESE = "none"
 
 
@@ -73,7 +63,7 @@ class OnboardingScreen(Screen):
     @property
     def yes_to(self) -> list[str]:
         """The cautions ticked on the safety page (in the catalog's order)."""
-        chosen = set(self.query_one("#safety-list", ChoiceList).selected)
+        chosen = set(self.query_one("#safety-list", TickList).selected)
         return [question.caution for question in self.questions if question.caution in chosen]
 
     def compose(self) -> ComposeResult:
@@ -85,7 +75,7 @@ class OnboardingScreen(Screen):
             with Vertical(id="safety", classes="page"):
                 yield Static("Before we start: does any of these apply to you now?",
                              classes="question")
-                yield ChoiceList(
+                yield TickList(
                     Selection("None of these", NONE_OF_THESE, True),
                     *(Selection(question.text, question.caution, False)
                       for question in self.questions),
@@ -97,7 +87,7 @@ class OnboardingScreen(Screen):
             with Vertical(id="where", classes="page"):
                 yield Static("Where is the injury, surgery, implant or wound? coach leaves "
                              "those areas out.", classes="question")
-                yield ChoiceList(*(Selection(area.label, area_id, False)
+                yield TickList(*(Selection(area.label, area_id, False)
                                    for area_id, area in catalog.areas.items()),
                                  id="where-list")
                 yield Static("", id="where-error", classes="error")
@@ -162,7 +152,7 @@ class OnboardingScreen(Screen):
         ]
         return Vertical(
             Static(question, classes="question"),
-            ChoiceList(*selections, id=f"{page_id}-list"),
+            TickList(*selections, id=f"{page_id}-list"),
             Static("", id=f"{page_id}-error", classes="error"),
             Static("Space ticks or unticks · Enter continues · Esc goes back", classes="hint"),
             id=page_id,
@@ -243,7 +233,7 @@ class OnboardingScreen(Screen):
             self.app.exit()
 
     def _page_ok(self, page_id: str) -> bool:
-        chosen = self.query_one(f"#{page_id}-list", ChoiceList).selected
+        chosen = self.query_one(f"#{page_id}-list", TickList).selected
         error = self.query_one(f"#{page_id}-error", Static)
         if page_id in ("areas", "where") and not chosen:
             error.update("Tick at least one area with Space.")
@@ -286,7 +276,7 @@ class OnboardingScreen(Screen):
         answer.set_class(not ticked, "-hidden")
         answer.set_class(any(q.urgent for q in ticked), "urgent")
         # The explanation takes room from the list: keep the highlighted question in view.
-        checklist = self.query_one("#safety-list", ChoiceList)
+        checklist = self.query_one("#safety-list", TickList)
         self.call_after_refresh(checklist.scroll_to_highlight)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -322,13 +312,13 @@ class OnboardingScreen(Screen):
             self.show_page(self.pages.index("minutes"))
             return
         profile = Profile(
-            areas=tuple(self.query_one("#areas-list", ChoiceList).selected),
-            habits=tuple(self.query_one("#habits-list", ChoiceList).selected),
-            tools=(*self.query_one("#tools-list", ChoiceList).selected, *ALWAYS_OWNED),
+            areas=tuple(self.query_one("#areas-list", TickList).selected),
+            habits=tuple(self.query_one("#habits-list", TickList).selected),
+            tools=(*self.query_one("#tools-list", TickList).selected, *ALWAYS_OWNED),
             minutes=minutes,
             desk_only=self.desk_only,
             cautions=safety.cautions_with((), self.yes_to),
-            avoid_areas=tuple(self.query_one("#where-list", ChoiceList).selected)
+            avoid_areas=tuple(self.query_one("#where-list", TickList).selected)
             if self._where_needed() else (),
             screened=True,
         )
