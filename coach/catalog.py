@@ -303,6 +303,7 @@ class _ParsedCache:
 
         self.path = cache_dir() / f"library-v{SCHEMA_VERSION}.json"
         self.entries: dict[str, list] = {}
+        self.used: dict[str, list] = {}
         self.changed = False
 
     def __enter__(self) -> "_ParsedCache":
@@ -315,7 +316,9 @@ class _ParsedCache:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        if self.changed and exc_info[0] is None:
+        # Only this library's files are kept: entries for other checkouts or removed files
+        # would otherwise pile up and make every start read them.
+        if (self.changed or self.used.keys() != self.entries.keys()) and exc_info[0] is None:
             import contextlib
             import json
 
@@ -323,16 +326,17 @@ class _ParsedCache:
             from coach.store.files import atomic_write  # 0600, never through a link
 
             with contextlib.suppress(OSError, CoachError):
-                atomic_write(self.path, json.dumps(self.entries).encode("utf-8"))
+                atomic_write(self.path, json.dumps(self.used).encode("utf-8"))
 
     def load(self, path: Path) -> dict:
         stat = path.stat()
         stamp = [stat.st_mtime_ns, stat.st_size]
         cached = self.entries.get(str(path))
         if cached and cached[0] == stamp:
+            self.used[str(path)] = cached
             return cached[1]
         document = _parse_toml(path)
-        self.entries[str(path)] = [stamp, document]
+        self.used[str(path)] = [stamp, document]
         self.changed = True
         return document
 

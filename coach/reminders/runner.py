@@ -360,7 +360,7 @@ def lock_owner(directory: Path) -> dict | None:
 
 
 def _log_to_file() -> logging.Handler:
-    from coach.store.files import PrivateLogHandler
+    from coach.store.logfile import PrivateLogHandler
 
     # created 0600 with O_EXCL, never opened through a symlink
     handler = PrivateLogHandler(locations.log_file(), maxBytes=LOG_MAX_BYTES, backupCount=2,

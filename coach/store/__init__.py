@@ -7,11 +7,10 @@
     doctor.py      check and repair files and records
     repository.py  the Store
 
-The rest of coach imports from `coach.store`.
+The rest of coach imports from `coach.store`. Backups and doctor load on first use: most
+commands only read, and importing them costs start-up time.
 """
 
-from coach.store.backup import BACKUP_DAYS
-from coach.store.doctor import Finding
 from coach.store.files import TEMP_PREFIX, DamagedFile
 from coach.store.records import (
     EVENT_KINDS,
@@ -42,6 +41,17 @@ from coach.store.repository import (
     Store,
     StoreError,
 )
+
+_LAZY = {"BACKUP_DAYS": "coach.store.backup", "Finding": "coach.store.doctor"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'coach.store' has no attribute {name!r}")
+
 
 __all__ = [
     "BACKUP_DAYS",

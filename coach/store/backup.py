@@ -13,7 +13,6 @@ import contextlib
 import json
 import os
 import re
-import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -96,7 +95,7 @@ def take_daily(directory: Path, sources: list[Path], now: datetime) -> None:
     newest = usable(directory, now)[0]
     previous = newest[0] if newest else None
     partial = folder / f"{PARTIAL_PREFIX}{os.getpid()}"
-    shutil.rmtree(partial, ignore_errors=True)
+    _remove_tree(partial)
     try:
         ensure_dir(partial)
         for source in sources:
@@ -117,7 +116,7 @@ def take_daily(directory: Path, sources: list[Path], now: datetime) -> None:
         write_new(partial / MANIFEST, json.dumps(manifest).encode("utf-8"))
         os.replace(partial, folder / today)
     except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
+        _remove_tree(partial)
         raise
     fsync_dir(folder)
     _prune(directory, now)
@@ -130,7 +129,7 @@ def _prune(directory: Path, now: datetime) -> None:
     """Keep the newest BACKUP_DAYS usable backups (by their recorded time)."""
     kept, _future = usable(directory, now)
     for old in kept[BACKUP_DAYS:]:
-        shutil.rmtree(old.path, ignore_errors=True)
+        _remove_tree(old.path)
 
 
 def _copy_times(source: Path, target: Path) -> None:
@@ -163,4 +162,10 @@ def _remove_if_orphan(path: Path) -> None:
     pid_text = path.name.removeprefix(PARTIAL_PREFIX)
     if pid_text.isdigit() and process_alive(int(pid_text)):
         return
+    _remove_tree(path)
+
+
+def _remove_tree(path: Path) -> None:
+    import shutil  # only when a backup is made or pruned: it costs start-up time
+
     shutil.rmtree(path, ignore_errors=True)

@@ -21,10 +21,8 @@ import contextlib
 import errno
 import fcntl
 import json
-import logging.handlers
 import os
 import re
-import secrets
 import stat
 import sys
 import threading
@@ -91,7 +89,12 @@ def write_bytes(fd: int, data: bytes) -> None:
 def _temp_path(path: Path, prefix: str = TEMP_PREFIX) -> Path:
     # The pid lets doctor tell a live writer's file from a dead one's; the random part
     # makes the name impossible to guess and pre-create.
-    return path.with_name(f"{prefix}{os.getpid()}-{secrets.token_hex(8)}-{path.name}")
+    return path.with_name(f"{prefix}{os.getpid()}-{random_token()}-{path.name}")
+
+
+def random_token() -> str:
+    # os.urandom is what secrets.token_hex reads; importing secrets costs start-up time.
+    return os.urandom(8).hex()
 
 
 def ensure_dir(path: Path) -> None:
@@ -222,14 +225,6 @@ def open_private(path: Path, append: bool = False) -> int:
         if stat.S_IMODE(info.st_mode) != FILE_MODE:
             os.fchmod(fd, FILE_MODE)
         return fd
-
-
-class PrivateLogHandler(logging.handlers.RotatingFileHandler):
-    """A rotating log whose files are created 0600 and never opened through a symlink."""
-
-    def _open(self):
-        return os.fdopen(open_private(Path(self.baseFilename), append=True), "a",
-                         encoding=self.encoding or "utf-8")
 
 
 def read_bytes(path: Path) -> bytes | None:

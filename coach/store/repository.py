@@ -39,7 +39,6 @@ from tinydb import Query, TinyDB
 from coach import locations
 from coach.errors import CoachError, UsageError
 from coach.model import History, Profile
-from coach.store import backup
 from coach.store.files import (
     DAMAGED_MARK,
     AtomicJSONStorage,
@@ -357,6 +356,8 @@ class Store:
 
     def _daily_backup(self) -> None:
         """Before the first change of each local day, keep a copy of the store (last 7 days)."""
+        from coach.store import backup  # only on a write: reading the store needs none of it
+
         backup.take_daily(self.directory, self.data_files(), self._clock())
 
     # ------------------------------------------------------------ profile

@@ -239,3 +239,40 @@ def test_every_builtin_default_dose_fits_its_caps(builtin):
             assert method.reps <= method.max_reps
             assert method.hold_s * method.reps <= method.max_session_s
             assert target.kind in ("pressure", "stretch", "movement")
+
+
+def test_the_parsed_library_cache_is_used_kept_private_and_holds_only_this_library(
+        tmp_path, monkeypatch):
+    """The built-in files are parsed once and read back from JSON while unchanged; entries
+    for other checkouts are dropped (they piled up to 1.8 MB and slowed every start); a
+    broken cache is rebuilt, never fatal."""
+    import json
+
+    from coach import catalog as catalog_module
+    from coach.locations import cache_dir
+
+    monkeypatch.setenv("COACH_HOME", str(tmp_path / "home"))
+    parsed = []
+    real_parse = catalog_module._parse_toml
+    monkeypatch.setattr(catalog_module, "_parse_toml",
+                        lambda path: parsed.append(path) or real_parse(path))
+    first = load_catalog(include_user=False)
+    files = catalog_module.library_files(catalog_module.builtin_dir())
+    assert len(parsed) == len(files)
+    cache_file = next(cache_dir().glob("library-v*.json"))
+    assert cache_file.stat().st_mode & 0o777 == 0o600
+
+    parsed.clear()
+    assert load_catalog(include_user=False).areas == first.areas
+    assert parsed == []  # every file came from the cache
+
+    entries = json.loads(cache_file.read_text())
+    entries["/elsewhere/routines/areas.toml"] = [[1, 2], {"schema": 2}]
+    cache_file.write_text(json.dumps(entries))
+    load_catalog(include_user=False)
+    assert set(json.loads(cache_file.read_text())) == {str(path) for path in files}
+
+    cache_file.write_text("{ not json")
+    assert load_catalog(include_user=False).areas == first.areas
+    assert len(parsed) == len(files)  # parsed again, and the cache is whole again
+    assert set(json.loads(cache_file.read_text())) == {str(path) for path in files}

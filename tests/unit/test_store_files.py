@@ -14,7 +14,7 @@ import pytest
 from coach.errors import CoachError
 from coach.reminders import runner
 from coach.reminders.notifier import BackendState
-from coach.store import Rating, SessionRecord, Store, StoreError, files
+from coach.store import Rating, SessionRecord, Store, StoreError, files, logfile
 from coach.transfer import parse_import
 from tests.helpers import snapshot_dir
 
@@ -120,7 +120,7 @@ def test_a_planted_lock_symlink_is_refused_and_its_target_untouched(tmp_path):
         Store(home, clock=lambda: NOW).add_rating(Rating("neck", 4, "check-in", NOW))
     (home / "coach.log").symlink_to(victim)
     with pytest.raises(files.UnsafeFile):
-        files.PrivateLogHandler(str(home / "coach.log"))
+        logfile.PrivateLogHandler(str(home / "coach.log"))
     assert victim.read_text() == "precious"
 
 
@@ -137,7 +137,7 @@ def test_a_pre_created_temp_file_is_never_reused(tmp_path, monkeypatch):
     assert old_style.read_text() == "planted"
     assert target.read_bytes() == b"data" and stat.S_IMODE(target.stat().st_mode) == 0o600
     # a guessed name: the writer refuses to reuse it
-    monkeypatch.setattr(files.secrets, "token_hex", lambda _n: "guessed")
+    monkeypatch.setattr(files, "random_token", lambda: "guessed")
     guessed = shared / f"{files.TEMP_PREFIX}{os.getpid()}-guessed-export.json"
     guessed.symlink_to(tmp_path / "elsewhere")
     with pytest.raises(FileExistsError):
