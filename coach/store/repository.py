@@ -29,6 +29,7 @@ import contextlib
 import os
 import re
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -78,6 +79,21 @@ RESPONSE_DAYS = 183
 MAIN_FILE = "coach.json"
 KINDS = ("ratings", "sessions", "events")
 MONTH_FILE = re.compile(r"^\d{4}-\d{2}\.json$")
+
+
+PARSED_MONTHS_KEPT = 24  # month files kept parsed in memory: bounded for the long-running app
+
+
+class _ParsedMonth:
+    """One month file as read: its stamp (inode, mtime, size), its documents, and, for
+    ratings, the records made from them once they are needed."""
+
+    __slots__ = ("stamp", "docs", "records")
+
+    def __init__(self, stamp: tuple | None, docs: tuple[dict, ...]):
+        self.stamp = stamp
+        self.docs = docs
+        self.records: tuple | None = None
 
 
 class StoreError(CoachError):
@@ -144,6 +160,7 @@ class Store:
         self._clock = clock or (lambda: datetime.now().astimezone())
         self._lock = FileLock(self.directory / ".lock")
         self._schema_checked = False
+        self._parsed: OrderedDict[Path, _ParsedMonth] = OrderedDict()
 
     # ------------------------------------------------------------------ files
 
@@ -249,7 +266,7 @@ class Store:
                 f"{describe_os_error(error, self._relative(path))}; nothing was changed."
             ) from None
 
-    def _read_docs(self, kind: str, months: Iterable[str]) -> list[tuple[Path, dict]]:
+    def _read_months(self, kind: str, months: Iterable[str]) -> list[tuple[Path, _ParsedMonth]]:
         self._check_schema()
         folder = self.directory / kind
         try:
@@ -257,26 +274,54 @@ class Store:
         except FileNotFoundError:
             return []
         present = set(names)
-        docs: list[tuple[Path, dict]] = []
+        found = []
         for month in months:
             path = folder / f"{month}.json"
             self._refuse_if_set_aside(path, names)
-            if path.name not in present:
-                continue
-            # Straight through our storage: Table.all() would wrap every document, and a
-            # report reads thousands of them.
-            docs.extend((path, doc) for doc in self._read(path).get(kind, {}).values())
-        return docs
+            if path.name in present:
+                found.append((path, self._parsed_month(path, kind)))
+        return found
+
+    def _parsed_month(self, path: Path, kind: str) -> _ParsedMonth:
+        """A month file's documents, parsed once while the file stays the same: a report and
+        the builder's history read overlapping months, and the app reads them on every view.
+        Every write replaces the file (a new inode), so a changed file is always read again."""
+        try:
+            info = os.stat(path, follow_symlinks=False)
+            stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+        except OSError:
+            stamp = None
+        cached = self._parsed.get(path)
+        if cached is not None and stamp is not None and cached.stamp == stamp:
+            self._parsed.move_to_end(path)
+            return cached
+        # Straight through our storage: Table.all() would wrap every document, and a
+        # report reads thousands of them.
+        parsed = _ParsedMonth(stamp, tuple(self._read(path).get(kind, {}).values()))
+        if stamp is not None:
+            self._parsed[path] = parsed
+            self._parsed.move_to_end(path)
+            while len(self._parsed) > PARSED_MONTHS_KEPT:
+                self._parsed.popitem(last=False)
+        return parsed
 
     def _records(self, kind: str, since: datetime | None, until: datetime | None,
                  keep: Callable[[dict], bool] | None = None) -> list:
+        return self._records_in(kind, self._months_for(kind, since, until), keep)
+
+    def _records_in(self, kind: str, months: Iterable[str],
+                    keep: Callable[[dict], bool] | None = None) -> list:
         reader = READERS[kind]
         records = []
-        for path, doc in self._read_docs(kind, self._months_for(kind, since, until)):
-            if keep is not None and not keep(doc):
-                continue
+        for path, month in self._read_months(kind, months):
             try:
-                records.append(reader(doc))
+                if keep is None and kind == "ratings":  # Ratings are frozen: safe to share
+                    if month.records is None:
+                        month.records = tuple(reader(doc) for doc in month.docs)
+                    records.extend(month.records)
+                else:
+                    records.extend(reader(doc) for doc in month.docs
+                                   if keep is None or keep(doc))
             except RecordError as error:
                 raise self._unreadable_record(path, error) from None
         return records
@@ -649,12 +694,29 @@ class Store:
         soreness = [event for event in self.events(recent, until)
                     if event.get("kind") == "soreness"]
         # half a year back: a muscle not done for that long starts at the low end again;
-        # before the last week only ratings given in a session count (how pain changed
+        # before the last week only ratings given in those sessions count (how pain changed
         # after each muscle), so only those are read (a day of margin for offsets)
         since = datetime.combine(day - timedelta(days=RESPONSE_DAYS), time(), tz)
         week = datetime.combine(day - timedelta(days=HISTORY_DAYS + 1), time(), tz)
-        ratings = self.ratings(since, week, in_sessions=True) + self.ratings(week, until)
-        return history_for(day, tz, ratings, self.sessions(since, until), soreness)
+        sessions = self.sessions(since, until)
+        ratings = self._session_ratings(sessions, since, week) + self.ratings(week, until)
+        return history_for(day, tz, ratings, sessions, soreness)
+
+    def _session_ratings(self, sessions: list[SessionRecord], since: datetime,
+                         until: datetime) -> list[Rating]:
+        """Ratings given in these sessions, since <= at < until. Only the month files they
+        can be in are read: a rating is filed by its own (UTC) month, and a session's
+        ratings are given within a day of its start. Months without a session are skipped,
+        which keeps a long history from slowing `coach today` and the report."""
+        wanted = {session.id for session in sessions}
+        months = {month_of(session.started_at + shift) for session in sessions
+                  for shift in (-timedelta(days=1), timedelta(days=2))}
+        in_range = [month for month in self._months_for("ratings", since, until)
+                    if month in months]
+        found = self._records_in("ratings", in_range,
+                                 keep=lambda doc: doc.get("session_id") in wanted)
+        found = [rating for rating in found if _in_range(rating.at, since, until)]
+        return sorted(found, key=lambda rating: rating.at)
 
 
     # ------------------------------------------------------------ doctor

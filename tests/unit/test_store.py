@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from coach import store as store_module
 from coach.errors import UsageError
@@ -269,3 +271,68 @@ def test_doctor_rebuilds_from_the_backup_plus_what_still_reads(tmp_path):
     assert sorted(rating.note for rating in store.ratings()) == ["in backup only", "salvaged"]
     assert len(os.listdir(store.directory / "damaged")) == 1
     assert not [name for name in os.listdir(month.parent) if ".corrupt-" in name]
+
+
+KIRITIMATI = ZoneInfo("Pacific/Kiritimati")  # UTC+14: a local day and its UTC month differ
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_builder_history_reads_only_the_months_of_its_sessions_and_sees_the_same(
+        tmp_path_factory, data):
+    """builder_history reads older ratings only from the month files its sessions' ratings
+    can be in; around month ends and in a zone 14 hours from UTC the History equals the one
+    made from every rating of the half year."""
+    from coach.response import history_for
+    from coach.store import ImportBatch
+
+    tz = data.draw(st.sampled_from([BERLIN, KIRITIMATI, UTC]))
+    day = date(2026, 3, 2)
+    store = Store(tmp_path_factory.mktemp("history") / "data",
+                  clock=SteppedClock(datetime(2026, 3, 2, 12, tzinfo=UTC)))
+    minutes = st.integers(0, 200 * 24 * 60).map(lambda n: datetime(2026, 3, 3, tzinfo=tz)
+                                                 - timedelta(minutes=n))
+    month_ends = [datetime(2025, month, 1, tzinfo=UTC) for month in range(9, 13)] + [
+        datetime(2026, month, 1, tzinfo=UTC) for month in (1, 2, 3)]
+    near_a_month_end = st.builds(
+        lambda end, offset: (end + timedelta(minutes=offset)).astimezone(tz),
+        st.sampled_from(month_ends), st.integers(-720, 720))
+    starts = data.draw(st.lists(near_a_month_end | minutes, max_size=4))
+    sessions = [SessionRecord(f"s{index}", start.date(), start, start + timedelta(minutes=10),
+                              600, 600, [{"muscle": "upper-trapezius", "area": "neck",
+                                          "completed": True}], "finished")
+                for index, start in enumerate(starts)]
+    ratings = []
+    for session in sessions:
+        for phase, offset in (("before", -data.draw(st.integers(0, 600))),
+                              ("after", data.draw(st.integers(0, 600)))):
+            ratings.append(Rating("neck", data.draw(st.integers(0, 10)), phase,
+                                  session.started_at + timedelta(minutes=offset),
+                                  session_id=session.id))
+    # ratings of a session that is not stored, and resting ratings, anywhere in the year
+    for moment in data.draw(st.lists(minutes, max_size=6)):
+        ratings.append(Rating("neck", 5, "before", moment,
+                              session_id=data.draw(st.sampled_from([None, "gone"]))))
+    store.import_batch(ImportBatch(ratings=ratings, sessions=sessions))
+    since = datetime.combine(day - timedelta(days=183), datetime.min.time(), tz)
+    until = datetime.combine(day + timedelta(days=2), datetime.min.time(), tz)
+    everything = history_for(day, tz, store.ratings(since, until), store.sessions(since, until))
+    assert store.builder_history(day, tz) == everything
+
+
+def test_a_month_read_once_is_read_again_after_any_write(tmp_path):
+    """The store keeps month files it parsed (a report reads overlapping months), but a
+    write by this store, another store object or another process is always seen."""
+    reader = Store(tmp_path / "data", clock=SteppedClock(at(2026, 11, 22)))
+    writer = Store(tmp_path / "data", clock=SteppedClock(at(2026, 11, 22)))
+    reader.add_rating(Rating("neck", 5, "check-in", at(2026, 11, 20)))
+    assert [r.rating for r in reader.ratings()] == [5]
+    writer.add_rating(Rating("neck", 6, "check-in", at(2026, 11, 21)))
+    assert [r.rating for r in reader.ratings()] == [5, 6]
+    writer.delete_rating(reader.ratings()[0].id, at(2026, 11, 22))
+    assert [r.rating for r in reader.ratings()] == [6]
+    # what a caller gets is its own list: changing it changes nothing stored or kept
+    first = reader.ratings()
+    first.clear()
+    assert [r.rating for r in reader.ratings()] == [6]
