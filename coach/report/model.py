@@ -200,8 +200,8 @@ class ReportModel:
     soreness: tuple[Soreness, ...]  # every answer in the period, most recent first
     advice: tuple[Advice, ...]
     caveat: str  # coach.trends' caveat on pain right after against right before
-    trends: dict  # coach.trends.weekly_report for the period: `coach report --json` as before
-    trend_report: object = None  # the same as a TrendReport, for the text and CSV views
+    trend_report: object  # coach.trends' TrendReport for the period: its to_json() is
+    # `coach report --json` as before, and the text and CSV views read it
 
     @property
     def sessions(self) -> int:
@@ -214,7 +214,7 @@ class ReportModel:
     def to_json(self) -> dict:
         """The weekly report's keys unchanged, plus the rest of the clinician report."""
         return {
-            **self.trends,
+            **self.trend_report.to_json(),
             "period": {
                 "first": self.period.first.isoformat(),
                 "last": self.period.last.isoformat(),
@@ -305,7 +305,6 @@ def build_from(ratings, sessions, events, profile, catalog, period: Period, now:
 
     trend_report = weekly_report(ratings, sessions, events, weeks=period.weeks,
                                  until=period.last, tz=tz)
-    trends = trend_report.to_json()
 
     def inside(day: date) -> bool:
         return period.first <= day <= period.last
@@ -324,11 +323,11 @@ def build_from(ratings, sessions, events, profile, catalog, period: Period, now:
     for area_id in order:
         values = resting.get(area_id, [])
         weeks = tuple(
-            AreaWeek(week["week"], date.fromisoformat(week["start"]), stats["mean"], stats["n"],
-                     stats["change"], stats["change_pct"], stats["flag"], stats["baseline"],
-                     stats["baseline_change"], stats["baseline_flag"])
-            for week in trends["weeks"]
-            if (stats := week["areas"].get(area_id)) is not None
+            AreaWeek(week.week, date.fromisoformat(week.start), stats.mean, stats.n,
+                     stats.change, stats.change_pct, stats.flag, stats.baseline,
+                     stats.baseline_change, stats.baseline_flag)
+            for week in trend_report.weeks
+            if (stats := week.areas.get(area_id)) is not None
         )
         area = catalog.areas.get(area_id)
         areas.append(AreaSummary(
@@ -340,7 +339,7 @@ def build_from(ratings, sessions, events, profile, catalog, period: Period, now:
         ))
 
     in_period = [s for s in sessions if inside(s.started_at.date()) and counts_as_done(s)]
-    activity = _activity(trends["weeks"], in_period)
+    activity = _activity(trend_report.weeks, in_period)
 
     muscles: Counter = Counter()
     techniques: Counter = Counter()
@@ -389,8 +388,8 @@ def build_from(ratings, sessions, events, profile, catalog, period: Period, now:
         generated_at=now,
         period=period,
         safety=safety,
-        weeks=tuple((week["week"], date.fromisoformat(week["start"]))
-                    for week in trends["weeks"]),
+        weeks=tuple((week.week, date.fromisoformat(week.start))
+                    for week in trend_report.weeks),
         areas=tuple(areas),
         habits=tuple(catalog.habits[h].label if h in catalog.habits else h
                      for h in (profile.habits if profile else ())),
@@ -404,9 +403,8 @@ def build_from(ratings, sessions, events, profile, catalog, period: Period, now:
         notes=notes,
         soreness=tuple(answers),
         advice=tuple(Advice(item["area"], item["advice"], item["reason"])
-                     for item in trends["advice"]),
+                     for item in trend_report.advice),
         caveat=CAVEAT,
-        trends=trends,
         trend_report=trend_report,
     )
 
@@ -423,10 +421,10 @@ def _round(value: Fraction) -> float:
     return round(float(value), 2)
 
 
-def _activity(weeks: list[dict], sessions: list) -> tuple[WeekActivity, ...]:
-    """Per week: the trends' sessions, minutes and break counts, and the steps done of the
-    sessions that count as done."""
-    steps: dict[str, list[int]] = {week["start"]: [0, 0] for week in weeks}
+def _activity(weeks, sessions: list) -> tuple[WeekActivity, ...]:
+    """Per week (coach.trends' WeekStats): its sessions, minutes and break counts, and the
+    steps done of the sessions that count as done."""
+    steps: dict[str, list[int]] = {week.start: [0, 0] for week in weeks}
     for session in sessions:
         start = _monday(session.started_at.date()).isoformat()
         if start in steps:
@@ -434,13 +432,13 @@ def _activity(weeks: list[dict], sessions: list) -> tuple[WeekActivity, ...]:
             steps[start][1] += len(session.steps)
     return tuple(
         WeekActivity(
-            week=week["week"], start=date.fromisoformat(week["start"]),
-            sessions=week["sessions"], minutes=week["minutes"],
-            steps_done=steps[week["start"]][0], steps_planned=steps[week["start"]][1],
-            session_change=week["session_change"],
-            breaks_taken=week["breaks"]["taken"], breaks_skipped=week["breaks"]["skipped"],
-            breaks_snoozed=week["breaks"]["snoozed"],
-            breaks_missed_away=week["breaks"]["missed_away"],
+            week=week.week, start=date.fromisoformat(week.start),
+            sessions=week.sessions, minutes=week.minutes,
+            steps_done=steps[week.start][0], steps_planned=steps[week.start][1],
+            session_change=week.session_change,
+            breaks_taken=week.breaks["taken"], breaks_skipped=week.breaks["skipped"],
+            breaks_snoozed=week.breaks["snoozed"],
+            breaks_missed_away=week.breaks["missed_away"],
         )
         for week in weeks
     )
