@@ -95,9 +95,8 @@ def session_changes(ratings: Iterable) -> list[dict]:
     """
     befores: dict[tuple[str, str], object] = {}
     afters: dict[tuple[str, str], object] = {}
-    for rating in sorted(ratings, key=lambda rating: rating.at):
-        if not rating.session_id:
-            continue
+    in_sessions = [rating for rating in ratings if rating.session_id]  # then sort: fewer
+    for rating in sorted(in_sessions, key=lambda rating: rating.at):
         key = (rating.session_id, rating.area)
         if rating.phase == "before":
             befores.setdefault(key, rating)

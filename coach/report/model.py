@@ -314,9 +314,14 @@ def build_from(ratings, sessions, events, profile, catalog, period: Period, now:
         return area.label if area else area_id
 
     resting: dict[str, list[int]] = {}
-    for rating in ratings:
-        if rating.phase in RESTING_PHASES and inside(rating.at.date()):
+    noted = []
+    for rating in ratings:  # one pass: a report period can hold thousands of ratings
+        if not inside(rating.at.date()):
+            continue
+        if rating.phase in RESTING_PHASES:
             resting.setdefault(rating.area, []).append(rating.rating)
+        if rating.note and not rating.note.isspace():
+            noted.append(rating)
     profile_areas = tuple(profile.areas) if profile else ()
     order = list(dict.fromkeys([*profile_areas, *sorted(resting)]))
     areas = []
@@ -364,7 +369,6 @@ def build_from(ratings, sessions, events, profile, catalog, period: Period, now:
         for item in works
     )
 
-    noted = [rating for rating in ratings if rating.note.strip() and inside(rating.at.date())]
     noted.sort(key=lambda rating: rating.at, reverse=True)
     notes = tuple(Note(r.at, r.area, r.rating, r.phase, r.note.strip())
                   for r in noted[:MAX_NOTES])

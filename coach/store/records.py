@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timezone
 
 from coach.errors import UsageError
 from coach.model import MAX_MINUTES, MIN_MINUTES, Profile
@@ -132,7 +132,7 @@ class SorenessAnswer:
 def _text(value, name: str, limit: int = MAX_NAME_CHARS, empty: bool = False) -> str:
     if not isinstance(value, str):
         raise RecordError(f"{name} is not text")
-    if not empty and not value.strip():
+    if not empty and (not value or value.isspace()):  # as not value.strip(), without a copy
         raise RecordError(f"{name} is empty")
     if len(value) > limit:
         raise RecordError(f"{name} is longer than {limit} characters")
@@ -152,7 +152,9 @@ def _whole(value, name: str, low: int, high: int) -> int:
 
 def check_moment(moment: datetime, name: str) -> datetime:
     """An aware datetime within the years coach can compute with."""
-    if moment.utcoffset() is None:
+    zone = moment.tzinfo
+    # a fixed offset (what fromisoformat gives) always has one: only ask other zones
+    if zone is None or (type(zone) is not timezone and moment.utcoffset() is None):
         raise RecordError(f"{name} has no time-zone offset")
     if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
         raise RecordError(f"{name} {moment.isoformat()} is out of range")

@@ -138,6 +138,10 @@ def month_of(moment: datetime) -> str:
     return f"{utc.year:04d}-{utc.month:02d}"
 
 
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+_LATEST = datetime.max.replace(tzinfo=UTC)
+
+
 def _in_range(moment: datetime, since: datetime | None, until: datetime | None) -> bool:
     """since <= moment < until, either bound optional."""
     return (since is None or moment >= since) and (until is None or moment < until)
@@ -556,11 +560,12 @@ class Store:
         stored document passes `keep`, when given)."""
         since = _aware(since, "start") if since is not None else None
         until = _aware(until, "end") if until is not None else None
-        found = [(moment_of(record), record)
-                 for record in self._records(kind, since, until, keep)]
-        found = [pair for pair in found if _in_range(pair[0], since, until)]
-        found.sort(key=lambda pair: pair[0])
-        return [record for _, record in found]
+        low = since if since is not None else _EARLIEST
+        high = until if until is not None else _LATEST
+        found = [record for record in self._records(kind, since, until, keep)
+                 if low <= moment_of(record) < high]
+        found.sort(key=moment_of)  # stable: records at the same moment keep their order
+        return found
 
     # ------------------------------------------------------------ import
 
