@@ -81,7 +81,7 @@ KINDS = ("ratings", "sessions", "events")
 MONTH_FILE = re.compile(r"^\d{4}-\d{2}\.json$")
 
 
-PARSED_MONTHS_KEPT = 24  # month files kept parsed in memory: bounded for the long-running app
+PARSED_MONTHS_KEPT = 13  # month files kept parsed: a year of reports, bounded for the app
 
 
 class _ParsedMonth:
