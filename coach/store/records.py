@@ -104,7 +104,7 @@ class SessionRecord:
         return session_from_doc(doc)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """One stored event: a reminder's ("sent", "snoozed", "skipped", "acted", "deferred",
     "missed-away"), "paused", "resumed", a next-day "soreness" answer, or the audit entry a
@@ -156,8 +156,8 @@ class Event:
 _EVENT_FIELDS = ("reminder", "due", "snoozes", "delivered", "until", "by", "via", "reason",
                  "title", "body", "suggestion", "muscles", "area", "level", "session_id",
                  "rating")
-_EVENT_TEXT = ("reminder", "by", "via", "reason", "title", "body", "suggestion", "area",
-               "level", "session_id")
+_EVENT_TEXT = frozenset(("reminder", "by", "via", "reason", "title", "body", "suggestion",
+                         "area", "level", "session_id"))
 
 
 @dataclass(frozen=True)

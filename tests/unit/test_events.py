@@ -92,7 +92,7 @@ def same(one: dict, other: dict) -> bool:
     return json.dumps(one, sort_keys=True) == json.dumps(other, sort_keys=True)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(event_docs())
 def test_a_stored_event_reads_into_an_event_and_writes_back_unchanged(doc):
     event = event_from_doc(doc)
@@ -103,7 +103,7 @@ def test_a_stored_event_reads_into_an_event_and_writes_back_unchanged(doc):
     assert list(event.to_doc())[:2] == ["kind", "at"]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(event_docs())
 def test_the_fields_coach_reads_are_typed(doc):
     event = event_from_doc(doc)
@@ -136,7 +136,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(event_docs(), st.sampled_from(sorted(KNOWN)), json_values)
 def test_any_field_changed_to_anything_is_an_event_or_one_record_error_sentence(doc, key,
                                                                                   value):
