@@ -27,6 +27,7 @@ from coach.store import (
     Store,
     event_from_doc,
 )
+from coach.store.files import serialize
 
 NOW = datetime(2026, 11, 20, 11, 0, tzinfo=timezone(timedelta(hours=1)))
 
@@ -214,6 +215,19 @@ def test_importing_an_event_again_adds_nothing_however_its_time_is_spelled(tmp_p
     assert store.add_events([Event("acted", stored.at, reminder="routine")]) == 1
 
 
+def test_an_event_an_older_coach_imported_as_it_was_spelled_is_not_imported_again(tmp_path):
+    # before events were typed, an import stored the document as the file spelled it
+    folder = tmp_path / "events"
+    folder.mkdir(mode=0o700)
+    zulu = {"kind": "acted", "at": "2026-11-20T10:00:00.000Z", "reminder": "break"}
+    (folder / "2026-11.json").write_bytes(serialize({"events": {"1": zulu}}))
+    (folder / "2026-11.json").chmod(0o600)
+    store = Store(tmp_path, clock=lambda: NOW)
+    [stored] = store.events()
+    assert store.add_events([event_from_doc(zulu)]) == 0
+    assert store.add_events([stored]) == 0
+
+
 def test_a_soreness_answer_is_built_from_its_event():
     event = event_from_doc({"kind": "soreness", "at": NOW.isoformat(), "area": "neck",
                             "level": "some", "session_id": "s1"})
@@ -222,3 +236,37 @@ def test_a_soreness_answer_is_built_from_its_event():
     assert answer.to_event() == event
     with pytest.raises(RecordError, match="a 'resumed' event is not a soreness answer"):
         SorenessAnswer.from_event(Event("resumed", NOW))
+
+
+def test_export_then_import_keeps_every_event_and_adds_nothing_twice(tmp_path):
+    from coach.catalog import load_catalog
+    from coach.transfer import export_json, parse_import
+
+    source = Store(tmp_path / "source", clock=lambda: NOW)
+    rating = source.add_rating(Rating("neck", 4, "check-in", NOW - timedelta(hours=1)))
+    source.delete_rating(rating.id, NOW)
+    source.add_event("sent", NOW, reminder="break", due=NOW, snoozes=0, delivered=False,
+                     title="coach", body="Time for a short break.", area="neck",
+                     suggestion="pressure", muscles=["upper-trapezius"])
+    source.add_event("snoozed", NOW, reminder="break", due=NOW, snoozes=1,
+                     until=NOW + timedelta(minutes=10))
+    source.add_event("paused", NOW, until=NOW + timedelta(hours=1))
+    source.add_event("resumed", NOW)
+    source.add_event("soreness", NOW, area="neck", level="some", session_id=None)
+    old = {"reminder": "routine", "due": NOW.isoformat(), "snoozes": 0, "by": "planner",
+           "reason": "you are away", "mood": ["fine", 3], "kind": "missed-away",
+           "at": NOW.isoformat()}  # as an older coach wrote it, with a hand-added field
+    source.add_events([event_from_doc(old)])
+    on_disk = (tmp_path / "source" / "events" / "2026-11.json").read_bytes()
+
+    text = export_json(source)
+    exported = json.loads(text)["events"]
+    assert len(exported) == 7 and old in exported
+    assert exported == [event.to_doc() for event in source.events()]
+    target = Store(tmp_path / "target", clock=lambda: NOW)
+    assert target.import_batch(parse_import(text, "all.json", load_catalog())).events_added == 7
+    assert json.loads(export_json(target))["events"] == exported
+    for store in (source, target):
+        assert store.import_batch(parse_import(text, "all.json", load_catalog())
+                                  ).events_added == 0
+    assert (tmp_path / "source" / "events" / "2026-11.json").read_bytes() == on_disk
