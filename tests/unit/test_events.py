@@ -128,12 +128,14 @@ def test_the_fields_coach_reads_are_typed(doc):
         assert event.muscles == tuple(doc["muscles"])
 
 
+def nested(inner):
+    return st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+
+
 json_values = st.recursive(
     scalars | st.sampled_from(["2026-11-20T09:00:00+01:00", "2026-11-20T09:00", "break",
                                "sent", "soreness", "some", "paused"]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
-                                                                 max_size=3),
-    max_leaves=8,
+    nested, max_leaves=8,
 )
 
 
