@@ -48,7 +48,7 @@ def seed(store, catalog=None, today: date | None = None, tz: tzinfo | None = Non
          seed_value: int = 7) -> dict:
     """Fill `store` with 8 weeks of history ending yesterday; returns counts of what was added."""
     from coach.builder import build_routine
-    from coach.store import Rating, SessionRecord
+    from coach.store import Event, Rating, SessionRecord
 
     if catalog is None:
         from coach.catalog import load_catalog
@@ -68,7 +68,7 @@ def seed(store, catalog=None, today: date | None = None, tz: tzinfo | None = Non
 
     first_day = today - timedelta(days=DEMO_WEEKS * 7)
     ratings: list = []
-    events: list[dict] = []
+    events: list[Event] = []
     sessions = 0
     for offset in range(DEMO_WEEKS * 7):
         day = first_day + timedelta(days=offset)
@@ -86,14 +86,13 @@ def seed(store, catalog=None, today: date | None = None, tz: tzinfo | None = Non
         if weekday:
             for hour in (10.0, 11.0, 14.5, 15.5, 16.5):
                 sent = _at(day, hour + rng.uniform(0, 0.3), tz)
-                events.append({"kind": "sent", "at": sent.isoformat(), "reminder": "break"})
+                events.append(Event("sent", sent, reminder="break"))
                 outcome = rng.random()
                 if outcome < 0.45:
                     acted = sent + timedelta(minutes=rng.randint(1, 5))
-                    events.append({"kind": "acted", "at": acted.isoformat(), "reminder": "break"})
+                    events.append(Event("acted", acted, reminder="break"))
                 elif outcome < 0.6:
-                    events.append({"kind": "snoozed", "at": sent.isoformat(),
-                                   "reminder": "break"})
+                    events.append(Event("snoozed", sent, reminder="break"))
 
         # A session on most working days and some weekends, more often as it starts to help.
         if rng.random() > (0.78 + 0.15 * progress if weekday else 0.35):
@@ -132,8 +131,8 @@ def seed(store, catalog=None, today: date | None = None, tz: tzinfo | None = Non
         # The next morning's check-in: "still sore from yesterday's session?" - no.
         checked = _at(day + timedelta(days=1), 8.5, tz)
         for area in dict.fromkeys(step["area"] for step in steps):
-            events.append({"kind": "soreness", "at": checked.isoformat(), "area": area,
-                           "level": "none", "session_id": session_id})
+            events.append(Event("soreness", checked, area=area, level="none",
+                                session_id=session_id))
 
     added = store.add_ratings(ratings)
     store.add_events(events)

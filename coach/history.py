@@ -48,15 +48,13 @@ def history_entries(ratings: Iterable, sessions: Iterable, events: Iterable,
             "steps": len(record.steps),
         })
     for event in events:
-        if event.get("kind") != "rating-deleted":
+        if event.kind != "rating-deleted":
             continue
-        moment = datetime.fromisoformat(event["at"])
-        deleted = event.get("rating") or {}
+        deleted = event.rating  # the rating as it was
         entries.append({
-            "kind": "deleted", "id": deleted.get("id", ""), "at": event["at"],
-            "day": moment.astimezone(tz).date().isoformat(), "area": deleted.get("area"),
-            "rating": deleted.get("rating"), "phase": deleted.get("phase"),
-            "note": deleted.get("note") or "",
+            "kind": "deleted", "id": deleted.id, "at": event.at.isoformat(),
+            "day": event.at.astimezone(tz).date().isoformat(), "area": deleted.area,
+            "rating": deleted.rating, "phase": deleted.phase, "note": deleted.note,
         })
     entries.sort(key=lambda entry: datetime.fromisoformat(entry["at"]), reverse=True)
     return entries

@@ -154,7 +154,7 @@ def responses(ratings: Iterable, sessions: Iterable) -> dict[str, Response]:
 
 
 def history_for(day: date, tz: tzinfo, ratings: Iterable, sessions: Iterable,
-                soreness: Iterable[dict] = ()) -> History:
+                soreness: Iterable = ()) -> History:
     """The builder's History for `day` from stored ratings, sessions and soreness answers.
 
     Resting pain is the mean of "before" and "check-in" ratings over the 7 local days ending
@@ -206,20 +206,19 @@ def history_for(day: date, tz: tzinfo, ratings: Iterable, sessions: Iterable,
     )
 
 
-def sore_areas(day: date, tz: tzinfo, sessions: Iterable, soreness: Iterable[dict]
+def sore_areas(day: date, tz: tzinfo, sessions: Iterable, soreness: Iterable
                ) -> dict[str, str]:
     """Areas still sore after the last session there: "a-lot", or "lasting" past 48 hours."""
     started = {session.id: session.started_at for session in sessions}
     since = datetime.combine(day - timedelta(days=SORE_DAYS), time(), tz)
     found: dict[str, str] = {}
-    for event in sorted(soreness, key=lambda event: event["at"]):
-        if event.get("kind", "soreness") != "soreness":
+    for event in sorted(soreness, key=lambda event: event.at):
+        if event.kind != "soreness":
             continue
-        at = datetime.fromisoformat(event["at"])
-        area, level = event.get("area"), event.get("level")
+        at, area, level = event.at, event.area, event.level
         if not area or at < since or at.date() > day:
             continue
-        began = started.get(event.get("session_id"))
+        began = started.get(event.session_id)
         lasting = (level in ("some", "a-lot") and began is not None
                    and at - began >= timedelta(hours=SORE_LASTING_H))
         if level == "a-lot":
@@ -231,7 +230,7 @@ def sore_areas(day: date, tz: tzinfo, sessions: Iterable, soreness: Iterable[dic
     return found
 
 
-def soreness_due(day: date, sessions: Iterable, answered: Iterable[dict]) -> tuple | None:
+def soreness_due(day: date, sessions: Iterable, answered: Iterable) -> tuple | None:
     """(session, areas) to ask "still sore from yesterday's session?" about, or None.
 
     Asked once: the day after a session in which some step was completed, and only when
@@ -243,7 +242,7 @@ def soreness_due(day: date, sessions: Iterable, answered: Iterable[dict]) -> tup
     if not done:
         return None
     session = max(done, key=lambda session: session.started_at)
-    if any(event.get("session_id") == session.id for event in answered):
+    if any(event.session_id == session.id for event in answered):
         return None
     areas = list(dict.fromkeys(step.get("area") for step in session.steps
                                if step.get("completed") and step.get("area")))

@@ -104,7 +104,7 @@ def export_json(store) -> str:
         "settings": store.load_settings(),
         "ratings": [rating.to_doc() for rating in store.ratings()],
         "sessions": [session.to_doc() for session in store.sessions()],
-        "events": store.events(),
+        "events": [event.to_doc() for event in store.events()],
     }
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 

@@ -225,7 +225,7 @@ def report_for(store, weeks: int, until: date, tz: tzinfo) -> TrendReport:
 def weekly_report(
     ratings: Iterable,
     sessions: Iterable,
-    events: Iterable[dict],
+    events: Iterable,
     weeks: int = 4,
     until: date | None = None,
     tz: tzinfo | None = None,
@@ -272,12 +272,12 @@ def weekly_report(
     acted = [0 for _ in mondays]
     breaks = [dict.fromkeys(BREAK_COUNTS, 0) for _ in mondays]
     for event in events:
-        index = week_index(datetime.fromisoformat(event["at"]).date())
+        index = week_index(event.at.date())
         if index is None:
             continue
-        if event.get("kind") == "acted":
+        if event.kind == "acted":
             acted[index] += 1
-        if event.get("reminder") == "break":
+        if event.reminder == "break":
             counted = _break_count(event)
             if counted is not None:
                 breaks[index][counted] += 1
@@ -347,17 +347,17 @@ def weekly_report(
 BREAK_COUNTS = ("taken", "skipped", "snoozed", "missed_away")
 
 
-def _break_count(event: dict) -> str | None:
+def _break_count(event) -> str | None:
     """Which weekly break count a break reminder's event adds to (None: none).
 
     Taken: acted on (a button, `coach remind done`, or a session started soon after);
     skipped: by the person (the planner's own drops are not the person skipping);
     missed while away: the person's absence stood in for the break.
     """
-    kind = event.get("kind")
+    kind = event.kind
     if kind == "acted":
         return "taken"
-    if kind == "skipped" and event.get("by") == "person":
+    if kind == "skipped" and event.by == "person":
         return "skipped"
     if kind == "snoozed":
         return "snoozed"

@@ -94,7 +94,7 @@ def _ask_soreness_once(day: date) -> None:
     store, zone = Store(), _local_zone()
     since = datetime.combine(day - timedelta(days=2), time(), zone)
     until = datetime.combine(day + timedelta(days=1), time(), zone)
-    answered = [event for event in store.events(since, until) if event.get("kind") == "soreness"]
+    answered = [event for event in store.events(since, until) if event.kind == "soreness"]
     due = soreness_due(day, store.sessions(since, until), answered)
     if due is None:
         return

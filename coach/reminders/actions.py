@@ -56,38 +56,37 @@ def when_text(moment: datetime, now: datetime) -> str:
     return f"{local:%H:%M} on {local:%a %d %b}"
 
 
-def last_sent(store, now: datetime) -> dict:
-    """The last reminder sent in the last two hours, if it is not settled yet."""
+def last_sent(store, now: datetime):
+    """The last reminder sent in the last two hours (its "sent" Event), if it is not settled
+    yet."""
     events = store.events(since=now - RECENT)
-    sent = [event for event in events if event["kind"] == "sent"]
+    sent = [event for event in events if event.kind == "sent"]
     if not sent:
         raise UsageError("there is no reminder from the last 2 hours to act on.")
     last = sent[-1]
-    sent_at = datetime.fromisoformat(last["at"])
     for event in events:
-        if (event["kind"] in SETTLED and event.get("due") == last.get("due")
-                and event.get("reminder") == last.get("reminder")
-                and datetime.fromisoformat(event["at"]) >= sent_at):
-            raise UsageError(f"the last {last['reminder']} reminder was already "
-                             f"{SETTLED[event['kind']]}; it needs no other answer.")
+        if (event.kind in SETTLED and event.due == last.due
+                and event.reminder == last.reminder and event.at >= last.at):
+            raise UsageError(f"the last {last.reminder} reminder was already "
+                             f"{SETTLED[event.kind]}; it needs no other answer.")
     return last
 
 
 def done_last(store, now: datetime) -> str:
     """The person acted on the last reminder (took the break, did the routine)."""
     last = last_sent(store, now)
-    store.add_event("acted", now, reminder=last["reminder"], due=last["due"],
-                    snoozes=last.get("snoozes", 0), via="person")
-    return f"Noted: you acted on the {last['reminder']} reminder. Well done."
+    store.add_event("acted", now, reminder=last.reminder, due=last.due,
+                    snoozes=last.snoozes or 0, via="person")
+    return f"Noted: you acted on the {last.reminder} reminder. Well done."
 
 
 def skip_last(store, now: datetime) -> str:
     """Skip the last reminder: no snooze; the next one comes as planned."""
     last = last_sent(store, now)
     save_reminder_settings(store, lambda current: {**current, "snooze": None})
-    store.add_event("skipped", now, reminder=last["reminder"], due=last["due"],
-                    snoozes=last.get("snoozes", 0), by="person")
-    return f"Skipped the {last['reminder']} reminder."
+    store.add_event("skipped", now, reminder=last.reminder, due=last.due,
+                    snoozes=last.snoozes or 0, by="person")
+    return f"Skipped the {last.reminder} reminder."
 
 
 def snooze_last(store, now: datetime, minutes: int) -> str:
@@ -95,18 +94,17 @@ def snooze_last(store, now: datetime, minutes: int) -> str:
     from coach.reminders.settings import MAX_SNOOZES_IN_A_ROW, Snooze
 
     last = last_sent(store, now)
-    count = int(last.get("snoozes", 0)) + 1
+    count = (last.snoozes or 0) + 1
     if count > MAX_SNOOZES_IN_A_ROW:
         raise UsageError(
             f"this reminder was already snoozed {MAX_SNOOZES_IN_A_ROW} times in a row; take the "
             "break now, or skip it with 'coach remind skip'."
         )
     until = now + timedelta(minutes=minutes)
-    chosen = Snooze(kind=last["reminder"], due=datetime.fromisoformat(last["due"]),
-                    count=count, until=until)
+    chosen = Snooze(kind=last.reminder, due=last.due, count=count, until=until)
     save_reminder_settings(store, lambda current: {**current, "snooze": chosen.to_dict()})
-    store.add_event("snoozed", now, reminder=chosen.kind, due=last["due"], snoozes=count,
-                    until=until.isoformat())
+    store.add_event("snoozed", now, reminder=chosen.kind, due=last.due, snoozes=count,
+                    until=until)
     return (f"Snoozed the {chosen.kind} reminder until {when_text(until, now)} "
             f"({count} of {MAX_SNOOZES_IN_A_ROW} in a row).")
 

@@ -123,17 +123,17 @@ def _pressure_allowed(past: list[PastBreak], today: date, muscles: Sequence[str]
                    or muscle in suggested_today for muscle in muscles)
 
 
-def skips_in_a_row(events: Iterable[dict]) -> int:
+def skips_in_a_row(events: Iterable) -> int:
     """How many break reminders the person skipped in a row, counting back from the latest.
 
     A break they acted on or snoozed ends the run; the planner's own skips do not count.
     """
     count = 0
     for event in reversed(list(events)):
-        if event.get("reminder") != "break":
+        if event.reminder != "break":
             continue
-        if event["kind"] == "skipped" and event.get("by") == "person":
+        if event.kind == "skipped" and event.by == "person":
             count += 1
-        elif event["kind"] in ("acted", "snoozed"):
+        elif event.kind in ("acted", "snoozed"):
             break
     return count

@@ -149,9 +149,9 @@ def past_breaks(store, now: datetime, zone: tzinfo) -> list[PastBreak]:
     """What the break reminders of today and yesterday suggested (their "sent" events)."""
     found = []
     for event in store.events(since=now - PAST_BREAKS):
-        if event["kind"] == "sent" and event.get("reminder") == BREAK and event.get("suggestion"):
-            day = datetime.fromisoformat(event["at"]).astimezone(zone).date()
-            found.append(PastBreak(day, event["suggestion"], tuple(event.get("muscles", ()))))
+        if event.kind == "sent" and event.reminder == BREAK and event.suggestion:
+            day = event.at.astimezone(zone).date()
+            found.append(PastBreak(day, event.suggestion, event.muscles or ()))
     return found
 
 

@@ -375,11 +375,8 @@ def build_from(ratings, sessions, events, profile, catalog, period: Period, now:
 
     answers = []
     for event in events:
-        if event.get("kind") != "soreness" or not isinstance(event.get("area"), str):
-            continue
-        moment = datetime.fromisoformat(event["at"])
-        if inside(moment.date()):
-            answers.append(Soreness(moment, event["area"], str(event.get("level") or "")))
+        if event.kind == "soreness" and inside(event.at.date()):
+            answers.append(Soreness(event.at, event.area, event.level))
     answers.sort(key=lambda answer: answer.at, reverse=True)
 
     cautions = tuple(

@@ -1,6 +1,6 @@
 """The store: everything coach remembers, one package with one job per module.
 
-    records.py     the records (Rating, SessionRecord, events, SorenessAnswer) and their
+    records.py     the records (Rating, SessionRecord, Event, SorenessAnswer) and their
                    one validation each, used by the store, import and doctor alike
     files.py       atomic, private (0600, O_EXCL|O_NOFOLLOW) writes, locking, journal
     backup.py      daily backups with a manifest recording when each was made
@@ -19,6 +19,7 @@ from coach.store.records import (
     REMINDER_EVENT_KINDS,
     SESSION_STATUSES,
     SORENESS_LEVELS,
+    Event,
     Rating,
     RecordError,
     SessionRecord,
@@ -69,6 +70,7 @@ __all__ = [
     "SORENESS_LEVELS",
     "TEMP_PREFIX",
     "DamagedFile",
+    "Event",
     "Finding",
     "ImportBatch",
     "ImportResult",

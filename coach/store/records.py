@@ -104,6 +104,62 @@ class SessionRecord:
         return session_from_doc(doc)
 
 
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One stored event: a reminder's ("sent", "snoozed", "skipped", "acted", "deferred",
+    "missed-away"), "paused", "resumed", a next-day "soreness" answer, or the audit entry a
+    deleted rating leaves ("rating-deleted").
+
+    Built from a stored or imported document by event_from_doc (the one check), stored and
+    exported with to_doc. A field is None when the event does not carry it; what coach does
+    not read (or a value of another type than coach writes there) stays in `extra` exactly
+    as stored, so nothing a person stored is dropped.
+    """
+
+    kind: str
+    at: datetime  # timezone-aware, carrying the local offset at that moment
+    reminder: str | None = None  # a reminder's events: "break" | "routine"
+    due: datetime | None = None  # a reminder's events: when the reminder was due
+    snoozes: int | None = None  # a reminder's events: how often it was snoozed in a row
+    delivered: bool | None = None  # "sent": whether a notification could be shown
+    until: datetime | None = None  # "paused", "snoozed": when the pause or snooze ends
+    by: str | None = None  # "skipped", "deferred", "missed-away": "person" | "planner"
+    via: str | None = None  # "acted": "person" | "session"
+    reason: str | None = None  # why the planner skipped, deferred or dropped a reminder
+    title: str | None = None  # "sent": the notification's words
+    body: str | None = None
+    suggestion: str | None = None  # "sent" for a break: a movement id or "pressure"
+    muscles: tuple[str, ...] | None = None  # the muscles a pressure suggestion names
+    area: str | None = None  # "soreness": the area asked about ("sent": the break's area)
+    level: str | None = None  # "soreness": "none" | "some" | "a-lot"
+    session_id: str | None = None  # "soreness": the session asked about ("acted": the one begun)
+    rating: Rating | None = None  # "rating-deleted": the rating as it was
+    extra: dict = field(default_factory=dict, hash=False)  # every other field, as stored
+
+    def to_doc(self) -> dict:
+        """The document stored and exported: kind, at, the fields carried, then the rest."""
+        doc: dict = {"kind": self.kind, "at": self.at.isoformat()}
+        for name in _EVENT_FIELDS:
+            value = getattr(self, name)
+            if value is not None:
+                doc[name] = _stored(value)
+        doc.update((key, list(value) if isinstance(value, list) else value)
+                   for key, value in self.extra.items())  # a copy: the Event stays as read
+        return doc
+
+    @classmethod
+    def from_doc(cls, doc: dict) -> Event:
+        return event_from_doc(doc)
+
+
+# The fields an Event carries besides kind, at and extra, in the order to_doc writes them.
+_EVENT_FIELDS = ("reminder", "due", "snoozes", "delivered", "until", "by", "via", "reason",
+                 "title", "body", "suggestion", "muscles", "area", "level", "session_id",
+                 "rating")
+_EVENT_TEXT = frozenset(("reminder", "by", "via", "reason", "title", "body", "suggestion",
+                         "area", "level", "session_id"))
+
+
 @dataclass(frozen=True)
 class SorenessAnswer:
     """A next-day check-in: how sore an area felt after a session (stored as an event)."""
@@ -113,17 +169,16 @@ class SorenessAnswer:
     at: datetime
     session_id: str | None = None
 
-    def to_event(self) -> dict:
-        return {"kind": "soreness", "at": self.at.isoformat(), "area": self.area,
-                "level": self.level, "session_id": self.session_id}
+    def to_event(self) -> Event:
+        return Event("soreness", self.at, area=self.area, level=self.level,
+                     session_id=self.session_id)
 
     @classmethod
-    def from_event(cls, doc: dict) -> SorenessAnswer:
-        event = event_from_doc(doc)
-        if event["kind"] != "soreness":
-            raise RecordError(f"a {event['kind']!r} event is not a soreness answer")
-        return cls(event["area"], event["level"], aware_time(event["at"], "at"),
-                   event.get("session_id"))
+    def from_event(cls, event: Event) -> SorenessAnswer:
+        """The answer a "soreness" event holds (event_from_doc has checked its fields)."""
+        if event.kind != "soreness":
+            raise RecordError(f"a {event.kind!r} event is not a soreness answer")
+        return cls(event.area, event.level, event.at, event.session_id)
 
 
 # --- field checks -----------------------------------------------------------------------
@@ -284,45 +339,67 @@ def session_from_doc(doc) -> SessionRecord:
     )
 
 
-def event_from_doc(doc) -> dict:
-    """A checked copy of an event: its kind's fields present and typed, the rest plain."""
+def event_from_doc(doc) -> Event:
+    """The one check of a stored or imported event: its kind's fields present and typed,
+    the rest plain values (kept in `extra` as they are)."""
     doc = _object(doc)
     kind = _choice(doc.get("kind"), "the event kind", EVENT_KINDS)
-    aware_time(doc.get("at"), "the time")
+    fields: dict = {"at": aware_time(doc.get("at"), "the time")}
     if kind in REMINDER_EVENT_KINDS:
         _text(doc.get("reminder"), "the reminder")
         if doc.get("due") is not None:
-            aware_time(doc["due"], "the due time")
+            fields["due"] = aware_time(doc["due"], "the due time")
     if kind == "paused" or doc.get("until") is not None:
-        aware_time(doc.get("until"), "the end of the pause")
+        fields["until"] = aware_time(doc.get("until"), "the end of the pause")
     if "snoozes" in doc:
-        _whole(doc["snoozes"], "snoozes", 0, 1000)
-    if "delivered" in doc and not isinstance(doc["delivered"], bool):
-        raise RecordError("delivered is not true or false")
+        fields["snoozes"] = _whole(doc["snoozes"], "snoozes", 0, 1000)
+    if "delivered" in doc:
+        if not isinstance(doc["delivered"], bool):
+            raise RecordError("delivered is not true or false")
+        fields["delivered"] = doc["delivered"]
     if kind == "soreness":
         _text(doc.get("area"), "the area")
         _choice(doc.get("level"), "the soreness level", SORENESS_LEVELS)
         _optional_text(doc.get("session_id"), "session_id")
     if kind == "rating-deleted":
-        rating_from_doc(doc.get("rating"))  # the deleted rating, checked by the rating's rules
+        # the deleted rating, checked by the rating's rules
+        fields["rating"] = rating_from_doc(doc.get("rating"))
+    extra = {}
     for key, value in doc.items():
-        if kind == "rating-deleted" and key == "rating":
+        if key in ("kind", "at") or key in fields:
             continue
         # A short list of plain values is allowed too: a break suggestion names its muscles.
         plain = _scalar(value) or (isinstance(value, list) and len(value) <= MAX_EVENT_LIST
                                    and all(_scalar(item) for item in value))
         if not isinstance(key, str) or not plain:
             raise RecordError(f"the event's {str(key)[:40]} is not a plain value")
-    return dict(doc)
+        if key in _EVENT_TEXT and isinstance(value, str):
+            fields[key] = value
+        elif key == "muscles" and isinstance(value, list) and all(
+                isinstance(item, str) for item in value):
+            fields[key] = tuple(value)
+        else:
+            extra[key] = value
+    return Event(kind=kind, extra=extra, **fields)
 
 
-def validate_event(kind: str, at: datetime, data: dict) -> dict:
-    """The event document add_event stores, checked."""
+def new_event(kind: str, at: datetime, **data) -> Event:
+    """The event add_event stores, checked by event_from_doc like any stored one; a field
+    may be given as it is stored or as the Event holds it (a datetime, a Rating)."""
     if kind not in EVENT_KINDS:
         raise RecordError(f"unknown reminder event {kind!r}.")
     if not isinstance(at, datetime) or at.utcoffset() is None:
         raise RecordError("the event time must carry its time-zone offset.")
-    return event_from_doc({**data, "kind": kind, "at": at.isoformat()})
+    doc = {key: _stored(value) for key, value in data.items()}
+    return event_from_doc({**doc, "kind": kind, "at": at.isoformat()})
+
+
+def _stored(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Rating):
+        return value.to_doc()
+    return list(value) if isinstance(value, tuple) else value
 
 
 def record_problem(kind: str, doc) -> str | None:

@@ -61,13 +61,14 @@ from coach.store.records import (
     EVENT_KINDS,
     READERS,
     SESSION_STATUSES,
+    Event,
     Rating,
     RecordError,
     SessionRecord,
     event_from_doc,
+    new_event,
     profile_from_doc,
     session_from_doc,
-    validate_event,
     validate_rating,
 )
 
@@ -112,7 +113,7 @@ class ImportBatch:
     ratings: list[Rating] = field(default_factory=list)
     floating: list[Rating] = field(default_factory=list)
     sessions: list[SessionRecord] = field(default_factory=list)
-    events: list[dict] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
     profile: Profile | None = None
     settings: dict = field(default_factory=dict)
 
@@ -494,9 +495,9 @@ class Store:
                 if key is None:
                     continue
                 deleted = dict(table.pop(key))
-                event = validate_event("rating-deleted", at, {"rating": deleted})
+                event = new_event("rating-deleted", at, rating=deleted)
                 event_path, event_data, events = self._month_tables("events", month_of(at))
-                events[str(_next_id(events))] = event
+                events[str(_next_id(events))] = event.to_doc()
                 commit_files(self.directory, [(path, serialize(data)),
                                               (event_path, serialize(event_data))])
                 return Rating.from_doc(deleted)
@@ -535,24 +536,26 @@ class Store:
 
     # ------------------------------------------------------------ events
 
-    def add_event(self, kind: str, at: datetime, **data) -> None:
+    def add_event(self, kind: str, at: datetime, **data) -> Event:
         """Record an event: a reminder's ("sent", "snoozed", "skipped", "acted", "deferred",
-        "missed-away"), "paused", "resumed", or a next-day "soreness" answer."""
+        "missed-away"), "paused", "resumed", or a next-day "soreness" answer; `data` are its
+        fields as stored (Event's names). Returns the Event stored."""
         if kind not in EVENT_KINDS:
             raise UsageError(f"unknown reminder event {kind!r}.")
         _aware(at, "event")
-        doc = validate_event(kind, at, data)
+        event = new_event(kind, at, **data)
         with self._writing(), self._table(self._path("events", month_of(at)), "events") as table:
-            table.insert(doc)
+            table.insert(event.to_doc())
+        return event
 
-    def add_events(self, events: Iterable[dict]) -> int:
+    def add_events(self, events: Iterable[Event]) -> int:
         """Store many events (import), skipping exact duplicates; returns how many were added."""
         return self.import_batch(ImportBatch(events=list(events))).events_added
 
-    def events(self, since: datetime | None = None, until: datetime | None = None) -> list[dict]:
-        """Events with since <= at < until, oldest first; each has "kind" and "at"."""
-        return self._between("events", since, until,
-                             lambda doc: datetime.fromisoformat(doc["at"]))
+    def events(self, since: datetime | None = None, until: datetime | None = None
+               ) -> list[Event]:
+        """Events with since <= at < until, oldest first."""
+        return self._between("events", since, until, lambda event: event.at)
 
     def _between(self, kind: str, since: datetime | None, until: datetime | None,
                  moment_of: Callable, keep: Callable[[dict], bool] | None = None) -> list:
@@ -576,7 +579,7 @@ class Store:
         ratings = [*batch.ratings, *batch.floating]
         for rating in ratings:
             validate_rating(rating)
-        events = [event_from_doc(event) for event in batch.events]
+        events = [event_from_doc(event.to_doc()) for event in batch.events]
         for record in batch.sessions:
             session_from_doc(record.to_doc())
         if batch.profile is not None:
@@ -590,8 +593,7 @@ class Store:
                 "sessions", [(record.started_at, record.to_doc()) for record in batch.sessions],
                 lambda doc: doc.get("id"), changes)
             result["events_added"] = self._stage(
-                "events", [(datetime.fromisoformat(event["at"]), event) for event in events],
-                _event_key, changes)
+                "events", [(event.at, event.to_doc()) for event in events], _event_key, changes)
             result.update(self._stage_main(batch, changes))
             commit_files(self.directory, changes)
         return ImportResult(**result)
@@ -696,8 +698,7 @@ class Store:
 
         until = datetime.combine(day + timedelta(days=1), time(), tz) + timedelta(days=1)
         recent = datetime.combine(day - timedelta(days=LAST_DONE_DAYS), time(), tz)
-        soreness = [event for event in self.events(recent, until)
-                    if event.get("kind") == "soreness"]
+        soreness = [event for event in self.events(recent, until) if event.kind == "soreness"]
         # half a year back: a muscle not done for that long starts at the low end again;
         # before the last week only ratings given in those sessions count (how pain changed
         # after each muscle), so only those are read (a day of margin for offsets)
@@ -743,8 +744,13 @@ def _next_id(table: dict) -> int:
     return max(numbers, default=0) + 1
 
 
-def _event_key(event: dict) -> tuple:
-    return tuple(sorted((key, repr(value)) for key, value in event.items()))
+def _event_key(doc: dict) -> tuple:
+    """What makes two events the same one (for idempotent imports): every field, as coach
+    writes it (so a time stored as "...Z" matches the same time exported as "+00:00")."""
+    # a damaged stored event ('coach doctor' sets it aside) is compared as it is
+    with contextlib.suppress(RecordError):
+        doc = event_from_doc(doc).to_doc()
+    return tuple(sorted((key, repr(value)) for key, value in doc.items()))
 
 
 # Forward migrations: MIGRATIONS[n] turns a schema-n store into schema n+1, in place,

@@ -264,10 +264,10 @@ class CoachApp(App[None]):
         self.run_worker(self.show_runner_reminders, thread=True, group="runner-watch",
                         exclusive=True, exit_on_error=False)
 
-    def _recent_sent(self) -> list[dict]:
+    def _recent_sent(self) -> list:
         now = self.now()
         return [event for event in self.store.events(since=now - RUNNER_WATCH_WINDOW)
-                if event.get("kind") == "sent"]
+                if event.kind == "sent"]
 
     def show_runner_reminders(self) -> None:
         """Worker thread: notify each reminder the runner sent that this app has not shown."""
@@ -276,8 +276,8 @@ class CoachApp(App[None]):
             if key in self._shown_reminders:
                 continue
             self._shown_reminders.add(key)
-            self.call_from_thread(self.show_reminder, event.get("title") or "coach",
-                                  event.get("body") or "Time for a short break.")
+            self.call_from_thread(self.show_reminder, event.title or "coach",
+                                  event.body or "Time for a short break.")
 
     def stop_reminders(self) -> None:
         handle, self.reminder_handle = self.reminder_handle, None
@@ -425,8 +425,8 @@ class CoachApp(App[None]):
             self.push_screen(SummaryScreen(session_id))
 
 
-def _event_key(event: dict) -> tuple:
-    return event.get("at"), event.get("reminder"), event.get("due")
+def _event_key(event) -> tuple:
+    return event.at, event.reminder, event.due
 
 
 def _coach_commands():

@@ -125,7 +125,7 @@ def test_snooze_the_last_reminder_at_most_three_times_in_a_row(coach):
     assert coach("remind", "snooze", "25").returncode == 0  # again before it came back: moved
     until = datetime.fromisoformat(status_json(coach)["settings"]["snooze"]["until"])
     assert until - datetime.now(UTC) > timedelta(minutes=24)
-    snoozed = [event for event in Store(coach.home).events() if event["kind"] == "snoozed"]
+    snoozed = [event for event in Store(coach.home).events() if event.kind == "snoozed"]
     assert len(snoozed) == 2
 
     record_sent(coach, snoozes=3, ago=timedelta(seconds=5))  # it came back a third time
@@ -153,7 +153,7 @@ def test_skip_and_done_record_events(coach):
     result = coach("remind", "done")
     assert result.returncode == 0
     assert "already marked done" in assert_one_line_error(coach("remind", "skip"), 2)
-    kinds = [event["kind"] for event in Store(coach.home).events()]
+    kinds = [event.kind for event in Store(coach.home).events()]
     assert kinds == ["sent", "snoozed", "skipped", "sent", "acted"]
 
 
@@ -175,7 +175,7 @@ def test_pause_and_resume(coach):
     assert result.returncode == 0 and "resumed" in result.stdout
     assert status_json(coach)["paused_until"] is None
     assert coach("remind", "resume").stdout.strip() == "Reminders are not paused."
-    kinds = [event["kind"] for event in Store(coach.home).events()]
+    kinds = [event.kind for event in Store(coach.home).events()]
     assert kinds == ["paused", "paused", "resumed"]
 
 
@@ -233,10 +233,10 @@ def test_one_runner_per_user_records_reminders_without_a_bus_and_stops_cleanly(
         assert wait_for(lambda: "settings changed" in log.read_text())
 
         def sent():
-            return [event for event in Store(coach.home).events() if event["kind"] == "sent"]
+            return [event for event in Store(coach.home).events() if event.kind == "sent"]
 
         assert wait_for(lambda: len(sent()) >= 1)
-        assert all(event["delivered"] is False for event in sent())
+        assert all(event.delivered is False for event in sent())
     finally:
         runner.send_signal(stop_signal)
         out, err = runner.communicate(timeout=15)

@@ -242,7 +242,7 @@ def test_the_runner_defers_while_dunst_is_paused_then_one_catch_up_and_a_button_
     store = Store(Path(desktop.env["COACH_HOME"]))
 
     def events(kind):
-        return [event for event in store.events() if event["kind"] == kind]
+        return [event for event in store.events() if event.kind == kind]
 
     with KeepPresent(desktop):
         runner = subprocess.Popen(
@@ -253,7 +253,7 @@ def test_the_runner_defers_while_dunst_is_paused_then_one_catch_up_and_a_button_
             assert desktop.dunstctl("set-paused", "true").returncode == 0
             sent_before = len(events("sent"))
             deferred = wait_for(lambda: events("deferred"), timeout_s=20, step_s=0.2)
-            assert deferred and deferred[0]["reason"] == (
+            assert deferred and deferred[0].reason == (
                 "you are busy (notifications are paused in dunst)")
             def deferred_status():
                 state = json.loads(desktop.coach("remind", "status", "--json").stdout)
@@ -272,9 +272,9 @@ def test_the_runner_defers_while_dunst_is_paused_then_one_catch_up_and_a_button_
             assert desktop.dunstctl("set-paused", "false").returncode == 0
             assert wait_for(lambda: len(events("sent")) > sent_before, timeout_s=20, step_s=0.2)
             catch_up = events("sent")[sent_before]
-            assert catch_up["delivered"] is True
-            assert catch_up["body"].startswith("You were busy for ")
-            assert catch_up["title"] == "coach: a break now that you are free?"
+            assert catch_up.delivered is True
+            assert catch_up.body.startswith("You were busy for ")
+            assert catch_up.title == "coach: a break now that you are free?"
             time.sleep(2)  # never a burst: the next break is a whole interval later
             assert len(events("sent")) == sent_before + 1
 
@@ -289,8 +289,8 @@ def test_the_runner_defers_while_dunst_is_paused_then_one_catch_up_and_a_button_
                                            (newest["id"], "done")))
             assert wait_for(lambda: len(events("acted")) > acted_before, timeout_s=10)
             acted = events("acted")[-1]
-            assert acted["via"] == "person" and acted["reminder"] == "break"
-            assert acted["due"] == catch_up["due"]
+            assert acted.via == "person" and acted.reminder == "break"
+            assert acted.due == catch_up.due
         finally:
             runner.send_signal(signal.SIGTERM)
             out, err = runner.communicate(timeout=15)

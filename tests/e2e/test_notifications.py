@@ -234,7 +234,7 @@ def test_a_short_real_schedule_survives_dunst_stopping_and_reaches_it_again(desk
     store = Store(Path(desktop.env["COACH_HOME"]))
 
     def sent():
-        return [event for event in store.events() if event["kind"] == "sent"]
+        return [event for event in store.events() if event.kind == "sent"]
 
     try:
         shown = wait_for(desktop.history, timeout_s=15, step_s=0.5)
@@ -247,12 +247,12 @@ def test_a_short_real_schedule_survives_dunst_stopping_and_reaches_it_again(desk
         desktop.stop_dunst()
         count = len(sent())
         assert wait_for(lambda: len(sent()) > count, timeout_s=15, step_s=0.5)
-        assert sent()[-1]["delivered"] is False
+        assert sent()[-1].delivered is False
         assert runner.poll() is None, "the runner died when dunst went away"
 
         desktop.start_dunst()
         count = len(sent())
-        assert wait_for(lambda: any(event["delivered"] for event in sent()[count:]),
+        assert wait_for(lambda: any(event.delivered for event in sent()[count:]),
                         timeout_s=15, step_s=0.5)
         back = wait_for(desktop.history, timeout_s=5)
         assert back and back[0]["summary"] == "coach: time for a short break"

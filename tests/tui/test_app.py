@@ -262,7 +262,7 @@ async def test_a_reminder_in_the_app_has_its_own_answers(profile_store, make_app
         await pilot.pause()
         await pilot.press("d")  # already skipped: refused, as the CLI refuses it
         await pilot.pause()
-    kinds = [event["kind"] for event in profile_store.events()]
+    kinds = [event.kind for event in profile_store.events()]
     assert kinds == ["sent", "snoozed", "skipped"]
 
 

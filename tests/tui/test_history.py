@@ -42,7 +42,7 @@ async def test_history_lists_by_day_and_edits_then_deletes_a_rating(profile_stor
         await pilot.pause()
         values = sorted(rating.rating for rating in profile_store.ratings())
         assert values == [3, 4]
-        kinds = [event["kind"] for event in profile_store.events()]
+        kinds = [event.kind for event in profile_store.events()]
         assert kinds == ["rating-deleted"]
         # delete the old one too, after saying yes
         table = app.screen.query_one(DataTable)
@@ -55,7 +55,7 @@ async def test_history_lists_by_day_and_edits_then_deletes_a_rating(profile_stor
         await pilot.press("y")
         await pilot.pause()
         assert [rating.rating for rating in profile_store.ratings()] == [3]
-        assert [event["rating"]["rating"] for event in profile_store.events()] == [9, 4]
+        assert [event.rating.rating for event in profile_store.events()] == [9, 4]
         text = "\n".join(screen_lines(app))
         assert "deleted a rating: 4/10 Neck" in text
 

@@ -187,8 +187,8 @@ async def test_the_first_open_the_next_day_asks_about_soreness_once(profile_stor
         await pilot.click("#sore-a-lot")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-    [event] = [e for e in store.events() if e["kind"] == "soreness"]
-    assert (event["area"], event["level"]) == ("neck", "a-lot")
+    [event] = [e for e in store.events() if e.kind == "soreness"]
+    assert (event.area, event.level) == ("neck", "a-lot")
     app = make_app(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

@@ -6,7 +6,7 @@ the product reads movement entries from the library.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,6 +20,7 @@ from coach.reminders.suggestions import (
     choose,
     skips_in_a_row,
 )
+from coach.store.records import Event
 
 SOLOMON = "Solomon 2018 (guideline summary): break up sitting about every 30 min"
 MOVEMENTS = [
@@ -32,6 +33,7 @@ MOVEMENTS = [
              "20-20-20 eye rule"),
 ]
 TODAY = date(2025, 6, 2)
+NOON = datetime(2025, 6, 2, 12, 0, tzinfo=UTC)
 MUSCLES = ["upper-trapezius", "levator-scapulae", "infraspinatus", "scalenes"]
 
 past_breaks = st.lists(st.builds(
@@ -104,12 +106,12 @@ def test_nothing_to_suggest_without_movements_or_pressure():
 
 
 def test_three_skips_in_a_row_and_what_ends_the_run():
-    def event(kind, by=None):
-        return {"kind": kind, "reminder": "break", **({"by": by} if by else {})}
+    def event(kind, by=None, reminder="break"):
+        return Event(kind, NOON, reminder=reminder, by=by)
 
     skipped = event("skipped", "person")
     assert skips_in_a_row([skipped, event("sent"), skipped, event("sent"), skipped]) == 3
     assert skips_in_a_row([skipped, event("acted"), skipped]) == 1
     assert skips_in_a_row([skipped, event("snoozed"), skipped, skipped]) == 2
     assert skips_in_a_row([skipped, event("skipped", "planner"), skipped]) == 2
-    assert skips_in_a_row([skipped, {"kind": "acted", "reminder": "routine"}, skipped]) == 2
+    assert skips_in_a_row([skipped, event("acted", reminder="routine"), skipped]) == 2

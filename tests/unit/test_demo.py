@@ -157,7 +157,7 @@ def test_the_builder_history_reads_less_and_sees_the_same(tmp_path):
         until = datetime.combine(day + timedelta(days=2), time(), TZ)
         recent = datetime.combine(day - timedelta(days=28), time(), TZ)
         soreness = [event for event in store.events(recent, until)
-                    if event.get("kind") == "soreness"]
+                    if event.kind == "soreness"]
         everything = history_for(day, TZ, store.ratings(since, until),
                                  store.sessions(since, until), soreness)
         assert store.builder_history(day, TZ) == everything

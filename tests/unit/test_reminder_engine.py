@@ -79,7 +79,7 @@ def run_until(engine, clocks, end: datetime):
 
 
 def sent_events(store):
-    return [event for event in store.events() if event["kind"] == "sent"]
+    return [event for event in store.events() if event.kind == "sent"]
 
 
 def test_a_break_is_shown_and_recorded_with_a_micro_routine_for_the_worst_area(store):
@@ -98,12 +98,12 @@ def test_a_break_is_shown_and_recorded_with_a_micro_routine_for_the_worst_area(s
     assert "low back" in body.lower() and "seated" in body
     assert "cure" not in body.lower()
     [event] = sent_events(store)
-    assert event["reminder"] == "break" and event["delivered"] is True
-    assert event["area"] == "low-back"
-    assert datetime.fromisoformat(event["at"]) == MONDAY_0900 + timedelta(minutes=30)
+    assert event.reminder == "break" and event.delivered is True
+    assert event.area == "low-back"
+    assert event.at == MONDAY_0900 + timedelta(minutes=30)
     assert [notice.area for notice in seen] == ["low-back"]
 
-    assert event["suggestion"] == "pressure" and event["muscles"]
+    assert event.suggestion == "pressure" and event.muscles
 
     # the next breaks are for movement: pressure at most one break in four
     run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=61))
@@ -121,7 +121,7 @@ def test_pain_at_seven_or_more_never_gets_a_pressure_break(store, rating):
     engine = make_engine(store, notifier, clocks)
     run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=31))
     [event] = sent_events(store)
-    assert event.get("suggestion") != "pressure" and not event.get("muscles")
+    assert event.suggestion != "pressure" and not event.muscles
     assert notifier.shown[0][1].startswith(FIRST_MOVEMENT)
 
 
@@ -137,12 +137,12 @@ def test_without_a_notification_service_reminders_are_still_recorded_and_given_t
     engine = make_engine(store, notifier, clocks, on_reminder=seen.append)
     assert engine.backend.ok is False
     run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=61))
-    assert [event["delivered"] for event in sent_events(store)] == [False, False]
+    assert [event.delivered for event in sent_events(store)] == [False, False]
     assert len(seen) == 2
     assert engine.status(clocks.wall)["reason"] == "no notification service here"
     notifier.ok = True  # the service came back
     run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=91))
-    assert sent_events(store)[-1]["delivered"] is True
+    assert sent_events(store)[-1].delivered is True
     assert engine.backend.ok is True
 
 
@@ -151,7 +151,7 @@ def test_a_crashing_notifier_does_not_stop_the_engine(store):
     notifier.fail_with = OSError("notify-send vanished")
     engine = make_engine(store, notifier, clocks)
     run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=31))
-    assert [event["delivered"] for event in sent_events(store)] == [False]
+    assert [event.delivered for event in sent_events(store)] == [False]
     notifier.fail_with = None
     run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=61))
     assert len(notifier.shown) == 1
@@ -204,8 +204,8 @@ def test_a_finished_session_resets_the_break_timer_and_counts_as_acting(store):
     assert len(notifier.shown) == 1  # the break that was due at 10:00 waits until 10:05
     run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=66))
     assert len(notifier.shown) == 2
-    acted = [event for event in store.events() if event["kind"] == "acted"]
-    assert [(event["reminder"], event["session_id"]) for event in acted] == [("break", "s1")]
+    acted = [event for event in store.events() if event.kind == "acted"]
+    assert [(event.reminder, event.session_id) for event in acted] == [("break", "s1")]
 
 
 def noon_zone() -> str:
@@ -286,8 +286,8 @@ def test_busy_defers_the_break_and_one_catch_up_says_how_long(store):
     desk.set(busy="notifications are paused in dunst")
     run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=70))
     assert notifier.shown == []
-    [deferred] = [event for event in store.events() if event["kind"] == "deferred"]
-    assert deferred["reason"] == "you are busy (notifications are paused in dunst)"
+    [deferred] = [event for event in store.events() if event.kind == "deferred"]
+    assert deferred.reason == "you are busy (notifications are paused in dunst)"
     status = engine.status(clocks.wall)
     assert status["busy"] == {"source": "test", "reason": "notifications are paused in dunst"}
     assert status["idle"] == {"source": "test", "seconds": 0, "locked": False}
@@ -311,8 +311,8 @@ def test_an_absence_is_recorded_as_missed_away_and_restarts_the_timer(store):
     desk.set()
     run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=69))
     assert notifier.shown == []
-    [missed] = [event for event in store.events() if event["kind"] == "missed-away"]
-    assert missed["reminder"] == "break" and "that was the break" in missed["reason"]
+    [missed] = [event for event in store.events() if event.kind == "missed-away"]
+    assert missed.reminder == "break" and "that was the break" in missed.reason
     run_until(engine, clocks, MONDAY_0900 + timedelta(minutes=71))
     assert len(notifier.shown) == 1
 

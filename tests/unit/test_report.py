@@ -20,7 +20,7 @@ from coach.report.html import render_html
 from coach.report.model import MAX_NOTES, Period, build_from, build_report
 from coach.report.pdf import render_pdf
 from coach.sessions import COUNTS_AS_DONE_S, counts_as_done
-from coach.store import Rating, SessionRecord, Store
+from coach.store import Rating, SessionRecord, Store, event_from_doc
 from coach.trends import weekly_report
 
 TZ = ZoneInfo("Europe/Berlin")
@@ -83,7 +83,7 @@ def test_the_model_keeps_the_weekly_report_and_adds_the_period_means(demo):
 
 def test_activity_counts_each_kind_of_break_and_only_sessions_done(tmp_path):
     monday = date(2026, 11, 16)
-    events = [
+    events = [event_from_doc(doc) for doc in [
         {"kind": "sent", "reminder": "break", "at": at(monday).isoformat()},
         {"kind": "acted", "reminder": "break", "at": at(monday).isoformat()},
         {"kind": "snoozed", "reminder": "break", "at": at(monday, 11).isoformat()},
@@ -92,7 +92,7 @@ def test_activity_counts_each_kind_of_break_and_only_sessions_done(tmp_path):
         {"kind": "missed-away", "reminder": "break", "at": at(monday, 13).isoformat()},
         {"kind": "skipped", "reminder": "break", "at": at(monday, 14).isoformat(),
          "by": "planner", "reason": "outside working hours or in a quiet period"},
-    ]
+    ]]
     steps = [{"muscle": "upper-trapezius", "area": "neck", "technique": "sustained-pressure",
               "completed": True},
              {"muscle": "levator-scapulae", "area": "neck", "technique": "sustained-pressure",
@@ -205,14 +205,14 @@ def test_soreness_answers_are_counted_per_area():
     from coach.report.content import document
 
     monday = date(2026, 11, 16)
-    events = [
+    events = [event_from_doc(doc) for doc in [
         {"kind": "soreness", "at": at(monday, 9).isoformat(), "area": "neck", "level": "some",
          "session_id": "s1"},
         {"kind": "soreness", "at": at(monday + timedelta(days=2), 9).isoformat(), "area": "neck",
          "level": "none", "session_id": "s2"},
         {"kind": "soreness", "at": at(monday - timedelta(days=3), 9).isoformat(), "area": "neck",
          "level": "a-lot"},  # before the period
-    ]
+    ]]
     model = build_from([], [], events, Profile(areas=("neck",)), CATALOG, Period.of(1, monday),
                        NOW, TZ)
     assert [(answer.area, answer.level) for answer in model.soreness] == [

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from coach import store as store_module
 from coach.errors import UsageError
 from coach.model import Profile
-from coach.store import Rating, SessionRecord, Store, StoreError
+from coach.store import Event, Rating, SessionRecord, Store, StoreError
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -138,8 +138,9 @@ def test_events_round_trip_with_data(store):
     store.add_event("sent", at(2026, 11, 20, 10), reminder="break")
     store.add_event("acted", at(2026, 11, 20, 10, 1), reminder="break")
     events = store.events(since=at(2026, 11, 20, 10, 1))
-    assert events == [{"kind": "acted", "at": at(2026, 11, 20, 10, 1).isoformat(),
-                       "reminder": "break"}]
+    assert events == [Event("acted", at(2026, 11, 20, 10, 1), reminder="break")]
+    assert [event.to_doc() for event in events] == [
+        {"kind": "acted", "at": at(2026, 11, 20, 10, 1).isoformat(), "reminder": "break"}]
     with pytest.raises(UsageError):
         store.add_event("exploded", at(2026, 11, 20))
 

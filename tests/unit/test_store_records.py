@@ -147,7 +147,7 @@ def test_event_kinds_include_soreness_and_the_new_reminder_kinds(tmp_path):
     with pytest.raises(UsageError):
         store.add_event("sent", NOW, due=NOW.isoformat())  # no reminder field
     events = store.events()
-    assert [event["kind"] for event in events] == ["soreness", "deferred", "missed-away"]
+    assert [event.kind for event in events] == ["soreness", "deferred", "missed-away"]
     answer = SorenessAnswer.from_event(events[0])
     assert (answer.area, answer.level, answer.session_id) == ("neck", "some", "s1")
 

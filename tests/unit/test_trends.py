@@ -10,7 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from coach import trends
-from coach.store import Rating, SessionRecord
+from coach.store import Event, Rating, SessionRecord, event_from_doc
 from coach.trends import BASELINE_WEEKS
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -189,8 +189,7 @@ def test_sessions_minutes_session_change_and_what_works():
         Rating("neck", 3, "after", start + timedelta(minutes=9), session_id="s1"),
         Rating("jaw", 3, "after", start + timedelta(minutes=9), session_id="s1"),
     ]
-    events = [{"kind": "acted", "at": start.isoformat()},
-              {"kind": "sent", "at": start.isoformat()}]
+    events = [Event("acted", start), Event("sent", start)]
     report = weekly_report(ratings, [session], events, weeks=1, until=monday, tz=BERLIN)
     week = report["weeks"][0]
     assert (week["sessions"], week["minutes"], week["reminders_acted"]) == (1, 9.0, 1)
@@ -229,7 +228,7 @@ def test_advice_for_worsening_two_weeks_running():
 def test_the_week_counts_breaks_taken_skipped_snoozed_and_missed_while_away():
     monday = date(2025, 6, 2)
     at = datetime(2025, 6, 3, 10, 0, tzinfo=BERLIN).isoformat()
-    events = [
+    events = [event_from_doc(doc) for doc in [
         {"kind": "sent", "at": at, "reminder": "break"},
         {"kind": "acted", "at": at, "reminder": "break", "via": "person"},
         {"kind": "acted", "at": at, "reminder": "break", "via": "session"},
@@ -239,7 +238,7 @@ def test_the_week_counts_breaks_taken_skipped_snoozed_and_missed_while_away():
         {"kind": "missed-away", "at": at, "reminder": "break", "by": "planner"},
         {"kind": "deferred", "at": at, "reminder": "break", "by": "planner"},
         {"kind": "acted", "at": at, "reminder": "routine"},  # a routine, not a break
-    ]
+    ]]
     report = weekly_report([], [], events, weeks=1, until=monday, tz=BERLIN)
     assert report["weeks"][0]["breaks"] == {"taken": 2, "skipped": 1, "snoozed": 1,
                                             "missed_away": 1}

@@ -132,7 +132,7 @@ class HomeScreen(Screen):
         since = datetime.combine(day - timedelta(days=2), time.min, tzinfo=app.tz)
         try:
             answered = [event for event in app.store.events(since=since)
-                        if event.get("kind") == "soreness"]
+                        if event.kind == "soreness"]
             due = soreness_due(day, app.store.sessions(since=since), answered)
         except CoachError:
             return
