@@ -238,6 +238,10 @@ def outcome(catalog, profile, day, history, budget) -> dict:
     return {"routine": routine.to_json(), "capacity_s": capacity_s(profile, catalog, history, day)}
 
 
+def canonical(data: dict) -> str:
+    return json.dumps(data, indent=1, sort_keys=True)
+
+
 def compute() -> dict:
     return {"library": library_fingerprint(LOADED),
             "cases": {name: outcome(catalog, profile, day, history, budget)
@@ -261,7 +265,8 @@ def test_the_cases_are_the_stored_ones(golden):
 @pytest.mark.parametrize("case", all_cases(), ids=lambda case: case[0])
 def test_the_builder_gives_the_stored_routine(golden, case):
     name, catalog, profile, day, history, budget = case
-    assert outcome(catalog, profile, day, history, budget) == golden[name]
+    # As text: 30 and 30.0 are equal numbers but not the same output.
+    assert canonical(outcome(catalog, profile, day, history, budget)) == canonical(golden[name])
 
 
 if __name__ == "__main__" and sys.argv[1:] == ["--write"]:
