@@ -93,17 +93,20 @@ class _Option:
         derived["sides"] = sides = 2 if self.target.bilateral else 1
         # The allowed hold for each repetition count that fits, fewest first.
         ranges = {}
-        for reps in range(1, self.reps_cap + 1):
-            allowed = self.hold_range(reps)
-            if allowed:
-                ranges[reps] = allowed
+        if self.method is not None:  # as hold_range() gives them, for 1 to reps_cap
+            low, high = HOLD_RANGE_S[self.method.technique]
+            high = min(high, self.hold_cap)
+            for reps in range(1, self.reps_cap + 1):
+                most = min(high, self.session_cap // reps, MAX_SECONDS_PER_POINT // reps)
+                if most >= low:
+                    ranges[reps] = (low, most)
         derived["hold_ranges"] = ranges
-        derived["default_dose"] = _default_dose(self)
-        derived["min_dose"] = _min_dose(self)
-        derived["max_dose"] = _max_dose(self)
-        derived["least_s"] = sides * self.min_dose.per_side_s
-        derived["default_s"] = sides * self.default_dose.per_side_s
-        derived["most_s"] = sides * self.max_dose.per_side_s
+        derived["default_dose"] = default = _default_dose(self)
+        derived["min_dose"] = least = _min_dose(self)
+        derived["max_dose"] = most = _max_dose(self)
+        derived["least_s"] = sides * least.per_side_s
+        derived["default_s"] = sides * default.per_side_s
+        derived["most_s"] = sides * most.per_side_s
 
     @property
     def stretch_only(self) -> bool:
@@ -577,11 +580,13 @@ def _stretch_default(option: _Option) -> tuple[int, int]:
 
 def _default_dose(option: _Option) -> _Dose:
     stretch_hold, stretch_reps = _stretch_default(option)
-    if option.stretch_only:
+    method = option.method
+    if method is None:
         return _Dose(0, 0, 0, stretch_hold, stretch_reps)
-    reps = max(count for count in option.hold_ranges if count <= max(1, option.method.reps))
+    usual_reps = max(1, method.reps)
+    reps = max(count for count in option.hold_ranges if count <= usual_reps)
     low, high = option.hold_ranges[reps]
-    return _Dose(min(high, max(low, option.method.hold_s)), option.release_s, reps,
+    return _Dose(min(high, max(low, method.hold_s)), method.release_s, reps,
                  stretch_hold, stretch_reps)
 
 
@@ -740,18 +745,23 @@ def _keep_pain_order(steps: list[Step], areas: list[str], pain: dict[str, float]
 
 def _trim(steps: list[Step], excess: int) -> list[Step]:
     """Shorten holds (the same on both sides of a muscle) by at least `excess` seconds."""
+    steps = list(steps)  # the caller's list is left as it was
+    places: dict[str, list[int]] = {}  # muscle -> where its steps are
+    for index, step in enumerate(steps):
+        places.setdefault(step.muscle, []).append(index)
     muscles = list(dict.fromkeys(step.muscle for step in steps
                                  if step.technique in PRESSING))
-    for muscle in sorted(muscles, key=lambda m: -max(s.hold_s for s in steps if s.muscle == m)):
-        group = [step for step in steps if step.muscle == muscle]
-        sample = group[0]
+    longest = {muscle: max(steps[index].hold_s for index in places[muscle]) for muscle in muscles}
+    for muscle in sorted(muscles, key=lambda m: -longest[m]):
+        group = places[muscle]
+        sample = steps[group[0]]
         low = HOLD_RANGE_S[sample.technique][0]
         per_side = -(-excess // len(group))  # ceiling division
         cut = min(sample.hold_s - low, -(-per_side // sample.reps))
         if cut <= 0:
             continue
-        steps = [replace(step, hold_s=step.hold_s - cut) if step.muscle == muscle else step
-                 for step in steps]
+        for index in group:
+            steps[index] = replace(steps[index], hold_s=steps[index].hold_s - cut)
         excess -= cut * sample.reps * len(group)
         if excess <= 0:
             break
