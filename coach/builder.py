@@ -91,15 +91,17 @@ class _Option:
     def __post_init__(self) -> None:
         derived = self.__dict__  # frozen: the derived values are set once, here
         derived["sides"] = sides = 2 if self.target.bilateral else 1
-        # The allowed hold for each repetition count that fits, fewest first.
+        # The allowed hold (low, high) for each repetition count that fits, fewest first:
+        # within the technique's range, the hold cap, the session cap shared among the
+        # repetitions and the most pressure time on one point.
         ranges = {}
-        if self.method is not None:  # as hold_range() gives them, for 1 to reps_cap
+        if self.method is not None:
             low, high = HOLD_RANGE_S[self.method.technique]
             high = min(high, self.hold_cap)
             for reps in range(1, self.reps_cap + 1):
-                most = min(high, self.session_cap // reps, MAX_SECONDS_PER_POINT // reps)
-                if most >= low:
-                    ranges[reps] = (low, most)
+                longest = min(high, self.session_cap // reps, MAX_SECONDS_PER_POINT // reps)
+                if longest >= low:
+                    ranges[reps] = (low, longest)
         derived["hold_ranges"] = ranges
         derived["default_dose"] = default = _default_dose(self)
         derived["min_dose"] = least = _min_dose(self)
@@ -115,12 +117,6 @@ class _Option:
     @property
     def release_s(self) -> int:
         return 0 if self.method is None else self.method.release_s
-
-    def hold_range(self, reps: int) -> tuple[int, int] | None:
-        """The allowed hold for `reps` repetitions, or None when that many do not fit."""
-        low, high = HOLD_RANGE_S[self.method.technique]
-        high = min(high, self.hold_cap, self.session_cap // reps, MAX_SECONDS_PER_POINT // reps)
-        return (low, high) if high >= low else None
 
 
 class _Dose(NamedTuple):
@@ -501,9 +497,9 @@ def _share_time(areas, options_by_area, pain, budget) -> dict[str, float]:
     # rises[k]: the area at by_pain[k] hurts more than the one before it.
     rises = [rank > 0 and pain[areas[at]] > pain[areas[by_pain[rank - 1]]]
              for rank, at in enumerate(by_pain)]
-    # The bisection below runs this 41 times: plain comparisons, which pick the same
-    # values min() and max() would (the first argument on a tie).
-
+    # The bisection below runs allocation() 41 times, so it walks this list once per pass
+    # and uses plain comparisons, which pick the same values min() and max() would (the
+    # first argument on a tie).
     ranked = [(at, low[at], high[at], weight[at], rises[rank],
                rank + 1 < len(by_pain) and rises[rank + 1])
               for rank, at in enumerate(by_pain)]
