@@ -327,7 +327,7 @@ def _option(target: Target, area: str, owned: set[str], score: float, profile: P
         touched = next(each for each in target.areas
                        if gate.area_levels.get(each) == "stretch-only")
         stretch_why = gate.area_reasons[touched]
-    elif gate.no_pressure_areas & set(target.areas):
+    elif not gate.no_pressure_areas.isdisjoint(target.areas):
         stretch_why = "a stretch only: no pressure on your low back or belly in pregnancy"
     elif last_done == day - timedelta(days=1):
         stretch_why = "rested: you pressed it yesterday, so only its stretch today"
@@ -390,7 +390,7 @@ def _usable_method(target: Target, owned: set[str], desk_only: bool,
                    gate: safety.SafetyAssessment, record) -> Method | None:
     usable = [
         method for method in target.methods  # the library lists the preferred method first
-        if set(method.tools) <= owned and (not desk_only or method.position == "seated")
+        if owned.issuperset(method.tools) and (not desk_only or method.position == "seated")
         and not (gate.no_lying_on_back and method.lying_on_back)
         and not (gate.hands_only and (set(method.tools) != {"hands"} or method.body_weight
                                       or method.pressure == "firm"))
