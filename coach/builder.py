@@ -24,8 +24,9 @@ How it decides, in order:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from coach import response, safety
 from coach.catalog import (
@@ -58,7 +59,12 @@ TWO_SESSIONS = ("Two short sessions beat one long one: if you want more, do this
 @dataclass(frozen=True)
 class _Option:
     """A target with the method the person can use today (None: its stretch only), and the
-    limits this person's safety, history and the library put on its dose."""
+    limits this person's safety, history and the library put on its dose.
+
+    Its doses depend only on these fields, and the builder asks for them many times while
+    it shares out the time: they are worked out once, when the option is made (an option
+    lives for one build, so nothing is kept across profiles or histories).
+    """
 
     target: Target
     method: Method | None
@@ -72,9 +78,37 @@ class _Option:
     preferred: bool = False
     last_done: date = date.min
 
-    @property
-    def sides(self) -> int:
-        return 2 if self.target.bilateral else 1
+    # Worked out in __post_init__:
+    sides: int = field(init=False, repr=False, compare=False)  # 2 for left and right
+    hold_ranges: dict[int, tuple[int, int]] = field(init=False, repr=False, compare=False)
+    min_dose: _Dose = field(init=False, repr=False, compare=False)
+    default_dose: _Dose = field(init=False, repr=False, compare=False)
+    max_dose: _Dose = field(init=False, repr=False, compare=False)
+    least_s: int = field(init=False, repr=False, compare=False)  # both sides, smallest dose
+    default_s: int = field(init=False, repr=False, compare=False)
+    most_s: int = field(init=False, repr=False, compare=False)  # both sides, at its caps
+
+    def __post_init__(self) -> None:
+        derived = self.__dict__  # frozen: the derived values are set once, here
+        derived["sides"] = sides = 2 if self.target.bilateral else 1
+        # The allowed hold (low, high) for each repetition count that fits, fewest first:
+        # within the technique's range, the hold cap, the session cap shared among the
+        # repetitions and the most pressure time on one point.
+        ranges = {}
+        if self.method is not None:
+            low, high = HOLD_RANGE_S[self.method.technique]
+            high = min(high, self.hold_cap)
+            for reps in range(1, self.reps_cap + 1):
+                longest = min(high, self.session_cap // reps, MAX_SECONDS_PER_POINT // reps)
+                if longest >= low:
+                    ranges[reps] = (low, longest)
+        derived["hold_ranges"] = ranges
+        derived["default_dose"] = default = _default_dose(self)
+        derived["min_dose"] = least = _min_dose(self)
+        derived["max_dose"] = most = _max_dose(self)
+        derived["least_s"] = sides * least.per_side_s
+        derived["default_s"] = sides * default.per_side_s
+        derived["most_s"] = sides * most.per_side_s
 
     @property
     def stretch_only(self) -> bool:
@@ -84,24 +118,15 @@ class _Option:
     def release_s(self) -> int:
         return 0 if self.method is None else self.method.release_s
 
-    def hold_range(self, reps: int) -> tuple[int, int] | None:
-        """The allowed hold for `reps` repetitions, or None when that many do not fit."""
-        low, high = HOLD_RANGE_S[self.method.technique]
-        high = min(high, self.hold_cap, self.session_cap // reps, MAX_SECONDS_PER_POINT // reps)
-        return (low, high) if high >= low else None
 
-    def rep_counts(self) -> list[int]:
-        return [reps for reps in range(1, self.reps_cap + 1) if self.hold_range(reps)]
-
-
-@dataclass(frozen=True)
-class _Dose:
+class _Dose(NamedTuple):
     hold_s: int
     release_s: int
     reps: int
     stretch_hold_s: int
     stretch_reps: int
 
+    @property
     def per_side_s(self) -> int:
         return FIND_S + self.reps * (self.hold_s + self.release_s) + (
             self.stretch_hold_s * self.stretch_reps)
@@ -156,7 +181,7 @@ def build_routine(
 
 
 def _area_s(options: list[_Option], doses: list[_Dose]) -> int:
-    return sum(option.sides * dose.per_side_s()
+    return sum(option.sides * dose.per_side_s
                for option, dose in zip(options, doses, strict=True))
 
 
@@ -168,35 +193,35 @@ def _use_spare_time(areas: list[str], chosen: dict, doses: dict, pain: dict,
     a more painful area has."""
     limit = budget * (1 + BUDGET_TOLERANCE)
     maxima = {area: _area_max_s(chosen[area]) for area in areas}
+    above = {area: [other for other in areas if pain[other] > pain[area]] for area in areas}
+    now = {area: _area_s(chosen[area], doses[area]) for area in areas}  # kept with doses
     for area in areas:  # most painful first
-        total = sum(_area_s(chosen[other], doses[other]) for other in areas)
+        total = sum(now.values())
         spare = budget - total
         if spare < 2:
             break
-        before = _area_s(chosen[area], doses[area])
-        ceiling = _pain_ceiling(area, areas, chosen, doses, pain, maxima, default=before + spare)
+        before = now[area]
+        ceiling = _pain_ceiling(above[area], now, maxima, default=before + spare)
         grown = _dose_area(chosen[area], min(before + spare, ceiling))
         after = _area_s(chosen[area], grown)
         if before < after <= ceiling and total - before + after <= limit:
-            doses[area] = grown
+            doses[area], now[area] = grown, after
     # Doses come in whole holds and reps, so an area can round above a more painful one
     # that still had room: bring it back down to that area's time.
     for area in areas:
-        now = _area_s(chosen[area], doses[area])
-        ceiling = _pain_ceiling(area, areas, chosen, doses, pain, maxima, default=now)
-        if now > ceiling:
+        ceiling = _pain_ceiling(above[area], now, maxima, default=now[area])
+        if now[area] > ceiling:
             lower = _dose_area(chosen[area], ceiling)
-            if _area_s(chosen[area], lower) <= ceiling:
-                doses[area] = lower
+            lower_s = _area_s(chosen[area], lower)
+            if lower_s <= ceiling:
+                doses[area], now[area] = lower, lower_s
 
 
-def _pain_ceiling(area: str, areas: list[str], chosen: dict, doses: dict, pain: dict,
-                  maxima: dict, default: float) -> float:
+def _pain_ceiling(more_painful: list[str], seconds: dict, maxima: dict,
+                  default: float) -> float:
     """The least time any more painful area has, leaving out areas already at their caps
     (`maxima`: each area's most; they cannot have more, so they do not hold others back)."""
-    times = {other: _area_s(chosen[other], doses[other]) for other in areas
-             if pain[other] > pain[area]}
-    return min((seconds for other, seconds in times.items() if seconds < maxima[other] - 2),
+    return min((seconds[other] for other in more_painful if seconds[other] < maxima[other] - 2),
                default=default)
 
 
@@ -227,6 +252,13 @@ def _candidates(profile: Profile, catalog: Catalog, history: History, day: date,
     owned = set(profile.tools) | ALWAYS_OWNED
     cautions = set(profile.cautions)
     avoided = set(gate.avoided_areas)
+    loads = [catalog.habits[habit].loads for habit in profile.habits if habit in catalog.habits]
+    serving: dict[str, list[Target]] = {}  # area -> the targets working on it, library order
+    for target in catalog.targets.values():
+        if target.kind != "movement":
+            for each in dict.fromkeys(target.areas):
+                serving.setdefault(each, []).append(target)
+    known: dict[tuple[str, str | None], _Option | None] = {}
     dropped: list[str] = []
     options_by_area: dict[str, list[_Option]] = {}
     for area in dict.fromkeys(profile.areas):
@@ -240,10 +272,8 @@ def _candidates(profile: Profile, catalog: Catalog, history: History, day: date,
             continue
         options = []
         ruled_out = 0
-        for target in catalog.targets.values():
-            if area not in target.areas or target.kind == "movement":
-                continue
-            if cautions & set(target.avoid_if) or avoided & set(target.areas):
+        for target in serving.get(area, ()):
+            if not cautions.isdisjoint(target.avoid_if) or not avoided.isdisjoint(target.areas):
                 ruled_out += 1
                 continue
             record = history.response.get(target.id)
@@ -252,7 +282,13 @@ def _candidates(profile: Profile, catalog: Catalog, history: History, day: date,
                                f"{sum(1 for c in record.changes[-4:] if c >= 1)} of your "
                                f"last {len(record.changes[-4:])} sessions.")
                 continue
-            option = _option(target, area, owned, profile, history, day, gate, catalog)
+            # A muscle serving several areas gets the same option in each, unless one of
+            # them is still sore (the only way the area changes it): worked out once.
+            key = (target.id, history.sore.get(area))
+            if key not in known:
+                score = sum(load.get(target.id, 0.0) for load in loads)
+                known[key] = _option(target, area, owned, score, profile, history, day, gate)
+            option = known[key]
             if option is not None:
                 options.append(option)
         if options:
@@ -272,12 +308,10 @@ def _candidates(profile: Profile, catalog: Catalog, history: History, day: date,
     return options_by_area
 
 
-def _option(target: Target, area: str, owned: set[str], profile: Profile, history: History,
-            day: date, gate: safety.SafetyAssessment, catalog: Catalog) -> _Option | None:
+def _option(target: Target, area: str, owned: set[str], score: float, profile: Profile,
+            history: History, day: date, gate: safety.SafetyAssessment) -> _Option | None:
     stretch = target.stretch
     use_stretch = stretch is not None and (not profile.desk_only or stretch.position == "seated")
-    score = sum(catalog.habits[habit].loads.get(target.id, 0.0)
-                for habit in profile.habits if habit in catalog.habits)
     record = history.response.get(target.id)
     last_done = history.last_done.get(target.id, date.min)
     cautions = tuple(target.cautions) + gate.step_cautions
@@ -293,7 +327,7 @@ def _option(target: Target, area: str, owned: set[str], profile: Profile, histor
         touched = next(each for each in target.areas
                        if gate.area_levels.get(each) == "stretch-only")
         stretch_why = gate.area_reasons[touched]
-    elif gate.no_pressure_areas & set(target.areas):
+    elif not gate.no_pressure_areas.isdisjoint(target.areas):
         stretch_why = "a stretch only: no pressure on your low back or belly in pregnancy"
     elif last_done == day - timedelta(days=1):
         stretch_why = "rested: you pressed it yesterday, so only its stretch today"
@@ -356,7 +390,7 @@ def _usable_method(target: Target, owned: set[str], desk_only: bool,
                    gate: safety.SafetyAssessment, record) -> Method | None:
     usable = [
         method for method in target.methods  # the library lists the preferred method first
-        if set(method.tools) <= owned and (not desk_only or method.position == "seated")
+        if owned.issuperset(method.tools) and (not desk_only or method.position == "seated")
         and not (gate.no_lying_on_back and method.lying_on_back)
         and not (gate.hands_only and (set(method.tools) != {"hands"} or method.body_weight
                                       or method.pressure == "firm"))
@@ -370,11 +404,11 @@ def _usable_method(target: Target, owned: set[str], desk_only: bool,
 # --- 2. which areas today ------------------------------------------------------------------
 
 def _area_min_s(options: list[_Option]) -> int:
-    return min(option.sides * _min_dose(option).per_side_s() for option in options)
+    return min(option.least_s for option in options)
 
 
 def _area_max_s(options: list[_Option]) -> int:
-    return sum(option.sides * _max_dose(option).per_side_s() for option in options)
+    return sum(option.most_s for option in options)
 
 
 def _areas_for_today(order, options_by_area, pain, budget, day, catalog, notes) -> list[str]:
@@ -426,20 +460,25 @@ def _share_muscles(areas: list[str], options_by_area) -> dict[str, list[_Option]
     for area in areas:  # most painful first
         for option in options_by_area[area]:
             owner.setdefault(option.target.id, area)
-
-    def own(area: str) -> list[_Option]:
-        return [option for option in options_by_area[area] if owner[option.target.id] == area]
+    # How many muscles each area owns (a muscle appears once in an area's options).
+    owned = dict.fromkeys(areas, 0)
+    for area in owner.values():
+        owned[area] += 1
 
     for area in areas:
-        if own(area):
+        if owned[area]:
             continue
         # Take the cheapest muscle from an area that has others to spare.
         spare = [option for option in options_by_area[area]
-                 if len(own(owner[option.target.id])) > 1]
+                 if owned[owner[option.target.id]] > 1]
         if spare:
-            cheapest = min(spare, key=lambda option: option.sides * _min_dose(option).per_side_s())
+            cheapest = min(spare, key=lambda option: option.least_s)
+            owned[owner[cheapest.target.id]] -= 1
             owner[cheapest.target.id] = area
-    return {area: own(area) or options_by_area[area] for area in areas}
+            owned[area] += 1
+    return {area: [option for option in options_by_area[area]
+                   if owner[option.target.id] == area] or options_by_area[area]
+            for area in areas}
 
 
 # --- 3. time per area ----------------------------------------------------------------------
@@ -449,50 +488,69 @@ def _share_time(areas, options_by_area, pain, budget) -> dict[str, float]:
     never less for a more painful area than for a less painful one."""
     if not areas:
         return {}
-    low = {area: _area_min_s(options_by_area[area]) for area in areas}
-    high = {area: max(low[area], _area_max_s(options_by_area[area])) for area in areas}
-    by_pain = sorted(areas, key=lambda area: pain[area])
+    # Lists by position in `areas` (the sums keep that order); `by_pain` holds positions.
+    low = [_area_min_s(options_by_area[area]) for area in areas]
+    high = [max(least, _area_max_s(options_by_area[area]))
+            for least, area in zip(low, areas, strict=True)]
+    weight = [1 + pain[area] for area in areas]
+    by_pain = sorted(range(len(areas)), key=lambda index: pain[areas[index]])
+    # rises[k]: the area at by_pain[k] hurts more than the one before it.
+    rises = [rank > 0 and pain[areas[at]] > pain[areas[by_pain[rank - 1]]]
+             for rank, at in enumerate(by_pain)]
+    # The bisection below runs allocation() 41 times, so it walks this list once per pass
+    # and uses plain comparisons, which pick the same values min() and max() would (the
+    # first argument on a tie).
+    ranked = [(at, low[at], high[at], weight[at], rises[rank],
+               rank + 1 < len(by_pain) and rises[rank + 1])
+              for rank, at in enumerate(by_pain)]
+    from_top = ranked[::-1]
 
-    def allocation(scale: float) -> dict[str, float]:
-        seconds = {area: min(high[area], max(low[area], scale * (1 + pain[area])))
-                   for area in areas}
-        # Raise each area to at least every less painful one (within its own maximum)...
+    def allocation(scale: float) -> list[float]:
+        seconds = [0.0] * len(areas)
+        # Each area's share within its min and max; then raise it to at least every less
+        # painful one (within its own maximum)...
         floor = most_below = 0.0
-        for index, area in enumerate(by_pain):
-            if index and pain[area] > pain[by_pain[index - 1]]:
+        for at, least, most, share, more_than_below, _ in ranked:
+            value = scale * share
+            value = value if value > least else least
+            value = value if value < most else most
+            if more_than_below:
                 floor = most_below
-            seconds[area] = min(high[area], max(seconds[area], floor))
-            most_below = max(most_below, seconds[area])
+            value = floor if floor > value else value
+            value = value if value < most else most
+            seconds[at] = value
+            if value > most_below:
+                most_below = value
         # ...and cap each area at every more painful one (when that one hit its maximum).
         ceiling = least_above = float("inf")
-        for index in range(len(by_pain) - 1, -1, -1):
-            area = by_pain[index]
-            if index < len(by_pain) - 1 and pain[area] < pain[by_pain[index + 1]]:
+        for at, least, _, _, _, less_than_above in from_top:
+            if less_than_above:
                 ceiling = least_above
-            seconds[area] = max(low[area], min(seconds[area], ceiling))
-            least_above = min(least_above, seconds[area])
+            value = seconds[at]
+            value = ceiling if ceiling < value else value
+            value = value if value > least else least
+            seconds[at] = value
+            if value < least_above:
+                least_above = value
         return seconds
 
     lower, upper = 0.0, float(budget) + 1.0
     for _ in range(40):  # to well under a second
         middle = (lower + upper) / 2
-        if sum(allocation(middle).values()) > budget:
+        if sum(allocation(middle)) > budget:
             upper = middle
         else:
             lower = middle
-    return allocation(lower)
+    return dict(zip(areas, allocation(lower), strict=True))
 
 
 # --- 4. muscles per area -------------------------------------------------------------------
 
 def _rotate(options: list[_Option], area_s: float) -> list[_Option]:
     """The muscles for today: the first of the list (least recently done first) that fit."""
-    def least(option: _Option) -> int:
-        return option.sides * _min_dose(option).per_side_s()
-
-    fitting = [option for option in options if least(option) <= area_s]
+    fitting = [option for option in options if option.least_s <= area_s]
     if not fitting:  # the area got its minimum: the cheapest muscle
-        return [min(options, key=least)]
+        return [min(options, key=lambda option: option.least_s)]
     chosen: list[_Option] = []
     least_total = default_total = most_total = 0
     for option in fitting:
@@ -500,12 +558,12 @@ def _rotate(options: list[_Option], area_s: float) -> list[_Option]:
         # more than their caps allow), and while every chosen muscle can still get at least
         # its smallest dose.
         if chosen and ((default_total >= area_s * 0.85 and most_total >= area_s)
-                       or least_total + least(option) > area_s):
+                       or least_total + option.least_s > area_s):
             break
         chosen.append(option)
-        least_total += least(option)
-        default_total += option.sides * _default_dose(option).per_side_s()
-        most_total += option.sides * _max_dose(option).per_side_s()
+        least_total += option.least_s
+        default_total += option.default_s
+        most_total += option.most_s
     return chosen
 
 
@@ -518,11 +576,13 @@ def _stretch_default(option: _Option) -> tuple[int, int]:
 
 def _default_dose(option: _Option) -> _Dose:
     stretch_hold, stretch_reps = _stretch_default(option)
-    if option.stretch_only:
+    method = option.method
+    if method is None:
         return _Dose(0, 0, 0, stretch_hold, stretch_reps)
-    reps = max(count for count in option.rep_counts() if count <= max(1, option.method.reps))
-    low, high = option.hold_range(reps)
-    return _Dose(min(high, max(low, option.method.hold_s)), option.release_s, reps,
+    usual_reps = max(1, method.reps)
+    reps = max(count for count in option.hold_ranges if count <= usual_reps)
+    low, high = option.hold_ranges[reps]
+    return _Dose(min(high, max(low, method.hold_s)), method.release_s, reps,
                  stretch_hold, stretch_reps)
 
 
@@ -531,29 +591,30 @@ def _min_dose(option: _Option) -> _Dose:
     stretch = (STRETCH_HOLD_RANGE_S[0] if has_stretch else 0, 1 if has_stretch else 0)
     if option.stretch_only:
         return _Dose(0, 0, 0, *stretch)
-    return _Dose(option.hold_range(1)[0], option.release_s, 1, *stretch)
+    return _Dose(option.hold_ranges[1][0], option.release_s, 1, *stretch)
 
 
 def _max_dose(option: _Option) -> _Dose:
-    default = _default_dose(option)
+    default = option.default_dose
     if option.stretch_only:
         # A stretch on its own may be repeated up to the reps range (e.g. ear to shoulder,
         # 30 s x 2-3: DOMAIN.md 2), at the library's own hold, never longer.
         reps = STRETCH_REPS_RANGE[1] if default.stretch_reps else 0
         return _Dose(0, 0, 0, default.stretch_hold_s, reps)
-    reps = max(option.rep_counts(), key=lambda count: count * option.hold_range(count)[1])
-    return _Dose(option.hold_range(reps)[1], option.release_s, reps,
+    ranges = option.hold_ranges
+    reps = max(ranges, key=lambda count: count * ranges[count][1])
+    return _Dose(ranges[reps][1], option.release_s, reps,
                  default.stretch_hold_s, default.stretch_reps)
 
 
 def _fit(option: _Option, per_side_s: float) -> _Dose:
     """The dose whose length per side is closest to per_side_s, inside the allowed ranges."""
-    default = _default_dose(option)
+    default = option.default_dose
     release = default.release_s
-    lowest, highest = _min_dose(option), _max_dose(option)
-    if per_side_s <= lowest.per_side_s():
+    lowest, highest = option.min_dose, option.max_dose
+    if per_side_s <= lowest.per_side_s:
         return lowest
-    if per_side_s >= highest.per_side_s():
+    if per_side_s >= highest.per_side_s:
         return highest
     if option.stretch_only:
         best = lowest
@@ -561,26 +622,27 @@ def _fit(option: _Option, per_side_s: float) -> _Dose:
             hold = int(min(default.stretch_hold_s,
                            max(STRETCH_HOLD_RANGE_S[0], (per_side_s - FIND_S) // reps)))
             candidate = _Dose(0, 0, 0, hold, reps)
-            if candidate.per_side_s() <= per_side_s and candidate.per_side_s() > best.per_side_s():
+            if candidate.per_side_s <= per_side_s and candidate.per_side_s > best.per_side_s:
                 best = candidate
         return best
     stretch_hold, stretch_reps = default.stretch_hold_s, default.stretch_reps
     work = per_side_s - FIND_S - stretch_hold * stretch_reps
-    if work < option.hold_range(1)[0] + release:  # short on time: keep one short stretch
+    ranges = option.hold_ranges
+    if work < ranges[1][0] + release:  # short on time: keep one short stretch
         stretch_reps = 1 if stretch_reps else 0
-        spare = per_side_s - FIND_S - option.hold_range(1)[0] - release
+        spare = per_side_s - FIND_S - ranges[1][0] - release
         stretch_hold = int(max(STRETCH_HOLD_RANGE_S[0], min(default.stretch_hold_s, spare))
                            ) if stretch_reps else 0
         work = per_side_s - FIND_S - stretch_hold * stretch_reps
     best: _Dose | None = None
-    for reps in sorted(option.rep_counts(), key=lambda count: (abs(count - default.reps), count)):
-        low, high = option.hold_range(reps)
+    for reps in sorted(ranges, key=lambda count: (abs(count - default.reps), count)):
+        low, high = ranges[reps]
         hold = round(work / reps) - release
         candidate = _Dose(min(high, max(low, hold)), release, reps, stretch_hold, stretch_reps)
         if low <= hold <= high:
             return candidate
-        if best is None or (abs(candidate.per_side_s() - per_side_s)
-                            < abs(best.per_side_s() - per_side_s)):
+        if best is None or (abs(candidate.per_side_s - per_side_s)
+                            < abs(best.per_side_s - per_side_s)):
             best = candidate
     return best
 
@@ -588,19 +650,19 @@ def _fit(option: _Option, per_side_s: float) -> _Dose:
 def _dose_area(chosen: list[_Option], area_s: float) -> list[_Dose]:
     """Share the area's seconds among its muscles (more to those the habits load most)."""
     weights = [1.0 + option.habit_score for option in chosen]
-    doses = [_fit(option, area_s * weight / sum(weights) / option.sides)
+    total_weight = sum(weights)
+    doses = [_fit(option, area_s * weight / total_weight / option.sides)
              for option, weight in zip(chosen, weights, strict=True)]
+    taken = [option.sides * dose.per_side_s for option, dose in zip(chosen, doses, strict=True)]
     # Whatever a muscle could not take (it hit a range limit) goes to the others.
     for _ in range(2):
-        missing = area_s - sum(option.sides * dose.per_side_s()
-                               for option, dose in zip(chosen, doses, strict=True))
+        missing = area_s - sum(taken)
         if abs(missing) < 2:
             break
         for index, option in enumerate(chosen):
-            current = option.sides * doses[index].per_side_s()
-            doses[index] = _fit(option, (current + missing) / option.sides)
-            missing = area_s - sum(opt.sides * dose.per_side_s()
-                                   for opt, dose in zip(chosen, doses, strict=True))
+            doses[index] = _fit(option, (taken[index] + missing) / option.sides)
+            taken[index] = option.sides * doses[index].per_side_s
+            missing = area_s - sum(taken)
             if abs(missing) < 2:
                 break
     return doses
@@ -656,37 +718,46 @@ def _pain_text(value: float) -> str:
 def _keep_pain_order(steps: list[Step], areas: list[str], pain: dict[str, float]) -> list[Step]:
     """Rounding can leave a less painful area a few seconds longer than a more painful one;
     trim the less painful area's longest hold until the order holds."""
-    by_area = {area: [step for step in steps if step.area == area] for area in areas}
+    by_area: dict[str, list[Step]] = {area: [] for area in areas}
+    for step in steps:
+        by_area[step.area].append(step)
+    seconds = {area: sum(step.seconds for step in by_area[area]) for area in areas}
+    pairs = [(high, low) for high in areas for low in areas if pain[high] > pain[low]]
     stuck: set[tuple[str, str]] = set()  # pairs trimming cannot mend: the next pair's turn
     for _ in range(len(areas) ** 2 * 4):
-        seconds = {area: sum(step.seconds for step in by_area[area]) for area in areas}
-        broken = next(((high, low) for high in areas for low in areas
-                       if pain[high] > pain[low] and seconds[high] < seconds[low]
-                       and (high, low) not in stuck), None)
+        broken = next(((high, low) for high, low in pairs
+                       if seconds[high] < seconds[low] and (high, low) not in stuck), None)
         if broken is None:
             break
         high, low = broken
         excess = seconds[low] - seconds[high]
         by_area[low] = _trim(by_area[low], excess)
-        if sum(step.seconds for step in by_area[low]) == seconds[low]:
+        trimmed = sum(step.seconds for step in by_area[low])
+        if trimmed == seconds[low]:
             stuck.add(broken)
+        seconds[low] = trimmed
     return [step for area in areas for step in by_area[area]]
 
 
 def _trim(steps: list[Step], excess: int) -> list[Step]:
     """Shorten holds (the same on both sides of a muscle) by at least `excess` seconds."""
+    steps = list(steps)  # the caller's list is left as it was
+    places: dict[str, list[int]] = {}  # muscle -> where its steps are
+    for index, step in enumerate(steps):
+        places.setdefault(step.muscle, []).append(index)
     muscles = list(dict.fromkeys(step.muscle for step in steps
                                  if step.technique in PRESSING))
-    for muscle in sorted(muscles, key=lambda m: -max(s.hold_s for s in steps if s.muscle == m)):
-        group = [step for step in steps if step.muscle == muscle]
-        sample = group[0]
+    longest = {muscle: max(steps[index].hold_s for index in places[muscle]) for muscle in muscles}
+    for muscle in sorted(muscles, key=lambda m: -longest[m]):
+        group = places[muscle]
+        sample = steps[group[0]]
         low = HOLD_RANGE_S[sample.technique][0]
         per_side = -(-excess // len(group))  # ceiling division
         cut = min(sample.hold_s - low, -(-per_side // sample.reps))
         if cut <= 0:
             continue
-        steps = [replace(step, hold_s=step.hold_s - cut) if step.muscle == muscle else step
-                 for step in steps]
+        for index in group:
+            steps[index] = replace(steps[index], hold_s=steps[index].hold_s - cut)
         excess -= cut * sample.reps * len(group)
         if excess <= 0:
             break

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta, tzinfo
-from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from coach.model import History, Response
+
+if TYPE_CHECKING:  # fractions (with decimal and numbers) is imported only when a mean is
+    from fractions import Fraction  # asked for: `coach today` starts without it
 
 MIN_SESSIONS = 3  # trust a muscle's record from this many sessions
 WORSE_POINTS = 1  # after worse than before by this much: the muscle made it worse
@@ -47,21 +50,29 @@ def resting(record: Response, day: date) -> bool:
 
 
 def mean(values: Iterable[int]) -> Fraction | None:
+    """The exact mean (a Fraction), or None for no values."""
+    from fractions import Fraction
+
     values = list(values)
     return Fraction(sum(values), len(values)) if values else None
 
 
+# The builder asks the three below about every muscle with a record, so they keep to whole
+# numbers (exact, as the mean is): total/count <= -1 is total <= -count; a/b as a float is
+# correctly rounded, as float(Fraction(a, b)) is; a/b < c/d is a*d < c*b for counts > 0.
+
+
 def helps(record: Response) -> bool:
     """A mean drop of 1 point or more over at least 3 sessions, and not making it worse."""
-    average = mean(record.changes)
-    return (len(record.changes) >= MIN_SESSIONS and average is not None
-            and average <= -HELPS_POINTS and not made_worse(record))
+    changes = record.changes
+    return (len(changes) >= MIN_SESSIONS
+            and sum(changes) <= -HELPS_POINTS * len(changes) and not made_worse(record))
 
 
 def helped_text(record: Response) -> str:
     """ "helped you in 4 of 5 sessions, by 2 points on average" """
     helped = sum(1 for change in record.changes if change < 0)
-    average = -float(mean(record.changes) or 0)
+    average = -(sum(record.changes) / len(record.changes)) if record.changes else -0.0
     points = f"{average:.0f}" if abs(average - round(average)) < 0.05 else f"{average:.1f}"
     unit = "point" if points == "1" else "points"
     return (f"helped you in {helped} of {len(record.changes)} sessions, by {points} {unit} "
@@ -77,11 +88,16 @@ def best_technique(record: Response | None, techniques: Iterable[str]) -> str | 
     """The technique that has done best for this person (trusted records only), or None."""
     if record is None:
         return None
-    scored = [(mean(record.by_technique[technique]), technique) for technique in techniques
-              if len(record.by_technique.get(technique, ())) >= MIN_SESSIONS]
-    if not scored:
-        return None
-    return min(scored)[1]
+    best: tuple[int, int, str] | None = None  # (total, count, technique): the lowest mean
+    for technique in techniques:
+        values = record.by_technique.get(technique, ())
+        if len(values) < MIN_SESSIONS:
+            continue
+        total, count = sum(values), len(values)
+        if best is None or total * best[1] < best[0] * count or (
+                total * best[1] == best[0] * count and technique < best[2]):
+            best = (total, count, technique)  # on a tie of means, the first by name
+    return None if best is None else best[2]
 
 
 # --- from stored records to the builder's History -----------------------------------------
