@@ -9,7 +9,6 @@ a deletion plus a new rating, so the audit trail shows both.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from coach.errors import UsageError
@@ -101,8 +100,8 @@ def delete_rating(store, rating_id: str, at: datetime):
 def edit_rating(store, rating, value: int, at: datetime, note: str | None = None):
     """Correct a rating's value (and note): the old one is deleted with an audit event and a
     new one stored in its place, at the same moment, area and phase."""
-    changed = replace(rating, rating=value, id="",
-                      note=rating.note if note is None else note)
+    changed = rating._replace(rating=value, id="",
+                              note=rating.note if note is None else note)
     from coach.store import validate_rating
 
     validate_rating(changed)  # refuse before deleting anything

@@ -31,7 +31,7 @@ import re
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
@@ -472,7 +472,7 @@ class Store:
     def add_rating(self, rating: Rating) -> Rating:
         """Store one rating; it is on disk (fsynced) before this returns."""
         validate_rating(rating)
-        stored = rating if rating.id else replace(rating, id=uuid.uuid4().hex)
+        stored = rating if rating.id else rating._replace(id=uuid.uuid4().hex)
         path = self._path("ratings", month_of(stored.at))
         with self._writing(), self._table(path, "ratings") as table:
             table.insert(stored.to_doc())
