@@ -9,6 +9,7 @@ that goes wrong there only turns reminders off, with the reason shown on the hom
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 import time
@@ -148,6 +149,14 @@ class CoachApp(App[None]):
         self.call_from_thread(self._set_reminder_state, state)
 
     # ----- start-up ---------------------------------------------------------------------
+
+    def run(self, *args, **kwargs):
+        """The real launch (tests use run_test). The modules and classes imported by now
+        live as long as the process, so the garbage collector leaves them out of its scans
+        (gc.freeze): otherwise each collection while home reads the history walks them all
+        again, and the first paint waits."""
+        gc.freeze()
+        return super().run(*args, **kwargs)
 
     def on_mount(self) -> None:
         for problem in self.catalog.problems:  # a broken file of the person's own

@@ -95,6 +95,7 @@ class HomeScreen(Screen):
         self.resumable = None  # today's interrupted SessionRecord, if any
         self.rows: list[dict] = []  # one per muscle, as the table shows them
         self._shown = False
+        self._table_width: int | None = None  # the terminal width the table was fitted to
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Today")
@@ -162,7 +163,9 @@ class HomeScreen(Screen):
 
     def on_resize(self) -> None:
         self.set_class(self.app.size.height < TINY_ROWS, "-tiny")
-        if self.routine is not None:  # the columns are fitted to the width
+        # The columns are fitted to the width: refit when it changed (the first layout
+        # resizes too, at the width the table was just filled for).
+        if self.routine is not None and self._table_width != self.app.size.width:
             self._show_routine(self.routine)
 
     def on_screen_resume(self) -> None:
@@ -205,6 +208,7 @@ class HomeScreen(Screen):
         for row in self.rows:
             tool = app.catalog.tools.get(row["tool"])
             tools[row["tool"]] = tool.label if tool else row["tool"]
+        self._table_width = app.size.width
         short_sides = app.size.width < WIDE_ENOUGH_FOR_SIDE_WORDS
         widths = column_widths(
             app.size.width - 6,  # borders, padding and the scrollbar
