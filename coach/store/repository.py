@@ -652,14 +652,8 @@ class Store:
         # after each muscle), so only those are read (a day of margin for offsets)
         since = datetime.combine(day - timedelta(days=RESPONSE_DAYS), time(), tz)
         week = datetime.combine(day - timedelta(days=HISTORY_DAYS + 1), time(), tz)
-        sessions = self.sessions(since, until)
-        # Only the sessions read here count (response.responses), and a session's ratings
-        # are given after it started (the player saves the session first): so no session
-        # rating before the first of them can count, and none at all without sessions.
-        first = min((session.started_at for session in sessions), default=week)
-        ratings = (self.ratings(max(since, first), week, in_sessions=True) if first < week
-                   else []) + self.ratings(week, until)
-        return history_for(day, tz, ratings, sessions, soreness)
+        ratings = self.ratings(since, week, in_sessions=True) + self.ratings(week, until)
+        return history_for(day, tz, ratings, self.sessions(since, until), soreness)
 
 
     # ------------------------------------------------------------ doctor
