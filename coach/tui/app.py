@@ -9,12 +9,14 @@ that goes wrong there only turns reminders off, with the reason shown on the hom
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import sys
 import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, tzinfo
 from functools import partial
+from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
@@ -26,6 +28,8 @@ from coach.model import Profile, Routine
 # Set by benchmarks/bench_tui.py: print a line and exit once the home screen is painted.
 EXIT_ON_PAINT_ENV = "COACH_EXIT_ON_PAINT"
 REMINDERS_START_DELAY_S = 1.5
+# The stylesheet of every screen but home (coach.tcss holds the shared rules and home's).
+OTHER_SCREENS_CSS = Path(__file__).with_name("screens.tcss")
 RUNNER_WATCH_S = 20  # how often the app looks for reminders a separate runner sent
 RUNNER_WATCH_WINDOW = timedelta(minutes=10)
 
@@ -69,6 +73,7 @@ class CoachApp(App[None]):
         self.minutes_today: int | None = None  # "I only have N minutes", for today only
         self.voice_option = voice  # `coach --voice ...`: overrides the settings for this run
         self.shared_report: tuple | None = None  # (HTML, PDF) paths of the last shared report
+        self._other_screens_css = False  # screens.tcss read yet
 
     # ----- clocks and shared data -------------------------------------------------------
 
@@ -148,6 +153,33 @@ class CoachApp(App[None]):
         self.call_from_thread(self._set_reminder_state, state)
 
     # ----- start-up ---------------------------------------------------------------------
+
+    def run(self, *args, **kwargs):
+        """The real launch (tests use run_test). The modules and classes imported by now
+        live as long as the process, so the garbage collector leaves them out of its scans
+        (gc.freeze): otherwise each collection while home reads the history walks them all
+        again, and the first paint waits."""
+        gc.freeze()
+        return super().run(*args, **kwargs)
+
+    def push_screen(self, screen, *args, **kwargs):
+        self._read_other_screens_css(screen)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def switch_screen(self, screen):
+        self._read_other_screens_css(screen)
+        return super().switch_screen(screen)
+
+    def _read_other_screens_css(self, screen) -> None:
+        """The other screens' stylesheet joins when the first of them opens, before it is
+        styled: home paints first without parsing it. Only the new file is parsed then
+        (Textual keeps each file's parsed rules), and nothing in it styles home."""
+        from coach.tui.screens.home import HomeScreen
+
+        if self._other_screens_css or isinstance(screen, HomeScreen):
+            return
+        self._other_screens_css = True
+        self.stylesheet.read(OTHER_SCREENS_CSS)
 
     def on_mount(self) -> None:
         for problem in self.catalog.problems:  # a broken file of the person's own

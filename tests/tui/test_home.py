@@ -221,3 +221,26 @@ async def test_home_reloads_once_after_a_session(profile_store, make_app, clock)
         assert app.screen is home
         assert reloads == [home]
         assert home.resumable is not None  # and that one reload saw the session
+
+
+@sync
+async def test_home_paints_before_the_other_screens_stylesheet_is_read(profile_store, make_app):
+    """Start-up reads only what home draws: the other screens' rules (screens.tcss) join
+    when the first of them opens, and the see-a-clinician button only when it is needed."""
+    from coach.tui.app import OTHER_SCREENS_CSS
+    from coach.tui.screens.trends import TrendsScreen
+
+    def stylesheets() -> set[str]:
+        return {str(path) for path, _ in app.stylesheet.source}
+
+    app = make_app(profile_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.screen.routine.safety_level != "see-clinician"
+        assert str(OTHER_SCREENS_CSS) not in stylesheets()
+        assert not app.screen.query("#safety-settings")
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, TrendsScreen)
+        assert str(OTHER_SCREENS_CSS) in stylesheets()

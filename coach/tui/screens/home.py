@@ -95,13 +95,14 @@ class HomeScreen(Screen):
         self.resumable = None  # today's interrupted SessionRecord, if any
         self.rows: list[dict] = []  # one per muscle, as the table shows them
         self._shown = False
+        self._table_width: int | None = None  # the terminal width the table was fitted to
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Today")
         with Vertical(id="home-body"):
             with Vertical(id="safety-panel", classes="-hidden"):
                 yield Static(id="safety-line")
-                yield Button("Change my safety answers", id="safety-settings")
+                # the button is added when a routine needs it (see _show_safety)
             yield Static(id="resume-line", classes="-hidden")
             with Vertical(id="routine-panel", classes="panel"):
                 yield DataTable(id="routine-table", cursor_type="row")
@@ -162,7 +163,9 @@ class HomeScreen(Screen):
 
     def on_resize(self) -> None:
         self.set_class(self.app.size.height < TINY_ROWS, "-tiny")
-        if self.routine is not None:  # the columns are fitted to the width
+        # The columns are fitted to the width: refit when it changed (the first layout
+        # resizes too, at the width the table was just filled for).
+        if self.routine is not None and self._table_width != self.app.size.width:
             self._show_routine(self.routine)
 
     def on_screen_resume(self) -> None:
@@ -190,11 +193,13 @@ class HomeScreen(Screen):
         self._show_safety(self.routine)
         start_of_day = datetime.combine(day, time.min, tzinfo=app.tz)
         sessions_today = app.store.sessions(since=start_of_day)
+        could_resume = self.resumable is not None
         self.resumable = find_resumable(sessions_today)
         self._show_resume()
         self._show_progress(day)
         self.show_reminders()
-        self.refresh_bindings()
+        if (self.resumable is not None) != could_resume:  # check_action's answer changed
+            self.refresh_bindings()
 
     def _show_routine(self, routine: Routine) -> None:
         app = self.app
@@ -205,6 +210,7 @@ class HomeScreen(Screen):
         for row in self.rows:
             tool = app.catalog.tools.get(row["tool"])
             tools[row["tool"]] = tool.label if tool else row["tool"]
+        self._table_width = app.size.width
         short_sides = app.size.width < WIDE_ENOUGH_FOR_SIDE_WORDS
         widths = column_widths(
             app.size.width - 6,  # borders, padding and the scrollbar
@@ -250,11 +256,20 @@ class HomeScreen(Screen):
                          f"Today's routine is {routine.safety_level}.")
         self.query_one("#safety-line", Static).update("\n".join(lines))
         panel.set_class(routine.safety_level in ("see-clinician", "stretch-only"), "urgent")
-        button = self.query_one("#safety-settings", Button)
-        button.display = routine.safety_level == "see-clinician"
         panel.remove_class("-hidden")
-        if button.display:
-            button.focus()
+        buttons = panel.query("#safety-settings")
+        if routine.safety_level != "see-clinician":
+            buttons.set(display=False)
+            return
+        # Made on first need: most days never show it, and a Button's stylesheet is
+        # among the largest a screen loads before its first paint.
+        if buttons:
+            button = buttons.first(Button)
+            button.display = True
+        else:
+            button = Button("Change my safety answers", id="safety-settings")
+            panel.mount(button)
+        button.focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "safety-settings":
