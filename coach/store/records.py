@@ -254,16 +254,20 @@ def rating_from_doc(doc) -> Rating:
     doc = _object(doc)
     if "at" not in doc:
         raise RecordError("the rating has no time (at)")
-    note = doc.get("note")
+    # A report reads thousands of ratings: the usual empty note and missing names are
+    # taken as they are, without a call each (anything else gets its full check).
+    note, session_id = doc.get("note"), doc.get("session_id")
+    muscle, technique = doc.get("muscle"), doc.get("technique")
     return Rating(
         _text(doc.get("area"), "the area"),
         _whole(doc.get("rating"), "the rating", 0, 10),
         _choice(doc.get("phase"), "the phase", PHASES),
         aware_time(doc["at"], "the time"),
-        "" if note is None else _text(note, "the note", MAX_NOTE_CHARS, empty=True),
-        _optional_text(doc.get("session_id"), "session_id"),
-        _optional_text(doc.get("muscle"), "muscle"),
-        _optional_text(doc.get("technique"), "technique"),
+        "" if note is None or note == "" else _text(note, "the note", MAX_NOTE_CHARS,
+                                                    empty=True),
+        None if session_id is None else _text(session_id, "session_id", empty=True),
+        None if muscle is None else _text(muscle, "muscle", empty=True),
+        None if technique is None else _text(technique, "technique", empty=True),
         _text(doc.get("id", ""), "the id", empty=True),
     )
 

@@ -33,6 +33,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from operator import attrgetter
 from pathlib import Path
 
 from tinydb import Query, TinyDB
@@ -510,7 +511,7 @@ class Store:
         """Ratings with since <= at < until, oldest first; with `in_sessions`, only those
         given in a session (the others are skipped before they are read into Ratings)."""
         keep = (lambda doc: bool(doc.get("session_id"))) if in_sessions else None
-        return self._between("ratings", since, until, lambda rating: rating.at, keep)
+        return self._between("ratings", since, until, attrgetter("at"), keep)
 
     # ------------------------------------------------------------ sessions
 
@@ -528,7 +529,7 @@ class Store:
         self, since: datetime | None = None, until: datetime | None = None
     ) -> list[SessionRecord]:
         """Sessions started with since <= started_at < until, oldest first."""
-        return self._between("sessions", since, until, lambda record: record.started_at)
+        return self._between("sessions", since, until, attrgetter("started_at"))
 
     def add_sessions(self, records: Iterable[SessionRecord]) -> int:
         """Store sessions not stored yet (import); a stored session is never overwritten."""
@@ -555,7 +556,7 @@ class Store:
     def events(self, since: datetime | None = None, until: datetime | None = None
                ) -> list[Event]:
         """Events with since <= at < until, oldest first."""
-        return self._between("events", since, until, lambda event: event.at)
+        return self._between("events", since, until, attrgetter("at"))
 
     def _between(self, kind: str, since: datetime | None, until: datetime | None,
                  moment_of: Callable, keep: Callable[[dict], bool] | None = None) -> list:
