@@ -24,7 +24,7 @@ How it decides, in order:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -757,7 +757,7 @@ def _trim(steps: list[Step], excess: int) -> list[Step]:
         if cut <= 0:
             continue
         for index in group:
-            steps[index] = replace(steps[index], hold_s=steps[index].hold_s - cut)
+            steps[index] = steps[index]._replace(hold_s=steps[index].hold_s - cut)
         excess -= cut * sample.reps * len(group)
         if excess <= 0:
             break
@@ -769,8 +769,8 @@ def _trim(steps: list[Step], excess: int) -> list[Step]:
             cut = min(stretch.hold_s - STRETCH_HOLD_RANGE_S[0], -(-per_side // stretch.reps))
             if cut <= 0:
                 continue
-            shorter = replace(stretch, hold_s=stretch.hold_s - cut)
-            steps = [replace(step, stretch=shorter) if step.muscle == muscle else step
+            shorter = stretch._replace(hold_s=stretch.hold_s - cut)
+            steps = [step._replace(stretch=shorter) if step.muscle == muscle else step
                      for step in steps]
             excess -= cut * stretch.reps * len(group)
             if excess <= 0:
@@ -780,7 +780,7 @@ def _trim(steps: list[Step], excess: int) -> list[Step]:
                                          if step.stretch and step.technique in PRESSING)):
             group = [step for step in steps if step.muscle == muscle]
             excess -= sum(step.stretch.hold_s * step.stretch.reps for step in group)
-            steps = [replace(step, stretch=None) if step.muscle == muscle else step
+            steps = [step._replace(stretch=None) if step.muscle == muscle else step
                      for step in steps]
             if excess <= 0:
                 break

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 CLINICIAN_FIRST = (
     "Please see a doctor or physiotherapist before you use coach: "
@@ -17,8 +18,7 @@ CLINICIAN_FIRST = (
 )
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(NamedTuple):
     """One yes/no screening question, tied to the caution a "yes" adds."""
 
     caution: str  # caution id

@@ -396,11 +396,8 @@ def parse_fhir(data: dict, name: str, areas: AreaResolver, now: datetime) -> Imp
 
 
 def _checked_profile(doc, catalog):
-    from dataclasses import replace
-
     profile = profile_from_doc(doc)
-    return replace(
-        profile,
+    return profile._replace(
         areas=tuple(catalog.resolve_area(area) for area in profile.areas),
         habits=tuple(catalog.resolve_habit(habit) for habit in profile.habits),
         tools=tuple(catalog.resolve_tool(tool) for tool in profile.tools),

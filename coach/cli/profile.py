@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import click
 
 from coach.errors import UsageError
@@ -101,7 +99,7 @@ def set_(areas, habits, tools, minutes, desk_only, cautions, no_cautions, avoid_
     from coach.store import Store
 
     store = Store()
-    updated = replace(store.load_profile() or Profile(), **changes)
+    updated = (store.load_profile() or Profile())._replace(**changes)
     store.save_profile(updated)
     click.echo("Saved your profile:\n" + format_profile(updated))
     _say_what_the_cautions_mean(catalog, updated)
@@ -143,7 +141,7 @@ def screen() -> None:
         text = click.prompt(f"Which areas should coach leave out? ({names})",
                             default=",".join(avoid), show_default=bool(avoid))
         avoid = catalog.resolve_list("area", text)
-    updated = replace(current, cautions=tuple(yes), avoid_areas=avoid, screened=True)
+    updated = current._replace(cautions=tuple(yes), avoid_areas=avoid, screened=True)
     store.save_profile(updated)
     click.echo("Saved your answers:\n" + format_profile(updated))
     _say_what_the_cautions_mean(catalog, updated)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import click
@@ -59,7 +58,7 @@ def today(day_text, minutes, desk, areas, habits, tools, as_json) -> None:
     elif profile is None or not profile.screened:
         click.echo(NOT_SCREENED, err=True)
     profile = profile or Profile()
-    profile = replace(profile, **changes)
+    profile = profile._replace(**changes)
 
     from coach.builder import build_routine
 

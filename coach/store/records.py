@@ -163,8 +163,7 @@ _EVENT_TEXT = frozenset(("reminder", "by", "via", "reason", "title", "body", "su
                          "area", "level", "session_id"))
 
 
-@dataclass(frozen=True)
-class SorenessAnswer:
+class SorenessAnswer(NamedTuple):
     """A next-day check-in: how sore an area felt after a session (stored as an event)."""
 
     area: str

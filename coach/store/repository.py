@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from operator import attrgetter
 from pathlib import Path
+from typing import NamedTuple
 
 from tinydb import Query, TinyDB
 
@@ -119,8 +120,7 @@ class ImportBatch:
     settings: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class ImportResult:
+class ImportResult(NamedTuple):
     ratings_added: int = 0
     ratings_skipped: int = 0
     sessions_added: int = 0

@@ -17,12 +17,12 @@ the differences by hand, then regenerate:
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import json
 import random
 import sys
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -39,6 +39,13 @@ from coach.catalog import (
     load_catalog,
 )
 from coach.model import History, Profile, Response
+
+
+def replace(value, **changes):
+    """A Profile (a named tuple) or a History (a dataclass) with some fields changed."""
+    if hasattr(value, "_replace"):
+        return value._replace(**changes)
+    return dataclasses.replace(value, **changes)
 
 FIXTURE = Path(__file__).parent / "data" / "builder_golden.json.gz"
 LOADED = load_catalog(include_user=False)

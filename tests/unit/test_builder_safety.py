@@ -171,7 +171,7 @@ WORSE_RECORDS = st.sampled_from([(2, 1, -1), (1, 0, 3), (-2, 1, 2), (0, 4, 1, 1)
 def test_an_urgent_caution_gives_no_pressure_or_rolling_step(drawn, data):
     catalog, profile, day, history = drawn
     urgent = data.draw(st.sampled_from(URGENT + ["fever-infection"]))
-    profile = Profile(**{**profile.__dict__, "cautions": (*profile.cautions, urgent)})
+    profile = profile._replace(cautions=(*profile.cautions, urgent))
     routine = build_routine(profile, day, history, catalog)
     assert routine.safety_level == "see-clinician"
     assert not [step for step in routine.steps if step.technique != STRETCH_ONLY]
