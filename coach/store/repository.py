@@ -220,6 +220,7 @@ class Store:
 
     def set_aside(self, path: Path) -> str:
         """Rename a damaged file aside (never deleted); the name it now has, or ""."""
+        self._parsed.clear()
         with self._lock.held():
             if not os.path.lexists(path):
                 return ""
@@ -346,6 +347,7 @@ class Store:
         """A group commit (import) cut short by a crash: finish or undo it, under the lock."""
         if not interrupted(self.directory, self._data_folders()):
             return
+        self._parsed.clear()
         with self._lock.held(), self._errors():
             finish_interrupted(self.directory, self._data_folders())
 
@@ -356,7 +358,12 @@ class Store:
             self._finish_interrupted()
             self._check_schema(write=True)
             self._daily_backup()
-            yield
+            try:
+                yield
+            finally:
+                # The stamp already tells a replaced file; after our own writes nothing kept
+                # is trusted, even where a file system's times are coarse.
+                self._parsed.clear()
 
     def _schema_version(self) -> int | None:
         meta = self._read(self.directory / MAIN_FILE).get("meta", {})
