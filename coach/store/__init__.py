@@ -3,6 +3,7 @@
     records.py     the records (Rating, SessionRecord, Event, SorenessAnswer) and their
                    one validation each, used by the store, import and doctor alike
     files.py       atomic, private (0600, O_EXCL|O_NOFOLLOW) writes, locking, journal
+    logfile.py     the reminder runner's private rotating log
     backup.py      daily backups with a manifest recording when each was made
     doctor.py      check and repair files and records
     repository.py  the Store

@@ -144,11 +144,6 @@ _EARLIEST = datetime.min.replace(tzinfo=UTC)
 _LATEST = datetime.max.replace(tzinfo=UTC)
 
 
-def _in_range(moment: datetime, since: datetime | None, until: datetime | None) -> bool:
-    """since <= moment < until, either bound optional."""
-    return (since is None or moment >= since) and (until is None or moment < until)
-
-
 class Store:
     """Everything coach remembers, safe to use from several processes at once."""
 
@@ -312,17 +307,13 @@ class Store:
                 self._parsed.popitem(last=False)
         return parsed
 
-    def _records(self, kind: str, since: datetime | None, until: datetime | None,
+    def _records(self, kind: str, months: Iterable[str],
                  keep: Callable[[dict], bool] | None = None) -> list:
-        return self._records_in(kind, self._months_for(kind, since, until), keep)
-
-    def _records_in(self, kind: str, months: Iterable[str],
-                    keep: Callable[[dict], bool] | None = None) -> list:
         reader = READERS[kind]
         records = []
         for path, month in self._read_months(kind, months):
             try:
-                if keep is None and kind == "ratings":  # Ratings are frozen: safe to share
+                if keep is None and kind == "ratings":  # Ratings are immutable: safe to share
                     if month.records is None:
                         month.records = tuple(reader(doc) for doc in month.docs)
                     records.extend(month.records)
@@ -512,13 +503,10 @@ class Store:
         raise UsageError(f"no rating has the id {rating_id!r}; 'coach history' lists them.")
 
     def ratings(
-        self, since: datetime | None = None, until: datetime | None = None, *,
-        in_sessions: bool = False,
+        self, since: datetime | None = None, until: datetime | None = None
     ) -> list[Rating]:
-        """Ratings with since <= at < until, oldest first; with `in_sessions`, only those
-        given in a session (the others are skipped before they are read into Ratings)."""
-        keep = (lambda doc: bool(doc.get("session_id"))) if in_sessions else None
-        return self._between("ratings", since, until, attrgetter("at"), keep)
+        """Ratings with since <= at < until, oldest first."""
+        return self._between("ratings", since, until, attrgetter("at"))
 
     # ------------------------------------------------------------ sessions
 
@@ -566,14 +554,18 @@ class Store:
         return self._between("events", since, until, attrgetter("at"))
 
     def _between(self, kind: str, since: datetime | None, until: datetime | None,
-                 moment_of: Callable, keep: Callable[[dict], bool] | None = None) -> list:
+                 moment_of: Callable, keep: Callable[[dict], bool] | None = None,
+                 only_months: set[str] | None = None) -> list:
         """Records of `kind` whose moment is in [since, until), oldest first (and whose
-        stored document passes `keep`, when given)."""
+        stored document passes `keep`, and whose month is in `only_months`, when given)."""
         since = _aware(since, "start") if since is not None else None
         until = _aware(until, "end") if until is not None else None
+        months = self._months_for(kind, since, until)
+        if only_months is not None:
+            months = [month for month in months if month in only_months]
         low = since if since is not None else _EARLIEST
         high = until if until is not None else _LATEST
-        found = [record for record in self._records(kind, since, until, keep)
+        found = [record for record in self._records(kind, months, keep)
                  if low <= moment_of(record) < high]
         found.sort(key=moment_of)  # stable: records at the same moment keep their order
         return found
@@ -725,12 +717,9 @@ class Store:
         wanted = {session.id for session in sessions}
         months = {month_of(session.started_at + shift) for session in sessions
                   for shift in (-timedelta(days=1), timedelta(days=2))}
-        in_range = [month for month in self._months_for("ratings", since, until)
-                    if month in months]
-        found = self._records_in("ratings", in_range,
-                                 keep=lambda doc: doc.get("session_id") in wanted)
-        found = [rating for rating in found if _in_range(rating.at, since, until)]
-        return sorted(found, key=lambda rating: rating.at)
+        return self._between("ratings", since, until, attrgetter("at"),
+                             keep=lambda doc: doc.get("session_id") in wanted,
+                             only_months=months)
 
 
     # ------------------------------------------------------------ doctor
