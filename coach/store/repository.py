@@ -315,7 +315,7 @@ class Store:
             try:
                 if keep is None and kind == "ratings":  # Ratings are immutable: safe to share
                     if month.records is None:
-                        month.records = tuple(reader(doc) for doc in month.docs)
+                        month.records = tuple(map(reader, month.docs))
                     records.extend(month.records)
                 else:
                     records.extend(reader(doc) for doc in month.docs
@@ -474,7 +474,7 @@ class Store:
         stored = rating if rating.id else rating._replace(id=uuid.uuid4().hex)
         path = self._path("ratings", month_of(stored.at))
         with self._writing(), self._table(path, "ratings") as table:
-            table.insert(stored.to_doc())
+            table.insert(stored.to_stored_doc())
         return stored
 
     def add_ratings(self, ratings: Iterable[Rating]) -> int:
@@ -628,7 +628,7 @@ class Store:
                 if rating.id in seen_ids or rating.key() in seen_keys or (
                         floating and rating.local_key() in seen_local):
                     continue
-                doc = rating.to_doc()
+                doc = rating.to_stored_doc()
                 if not rating.id:
                     doc["id"] = os.urandom(16).hex()  # as unique as a uuid4, cheaper
                 seen_ids.add(doc["id"])

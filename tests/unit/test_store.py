@@ -51,6 +51,22 @@ def test_rating_round_trip_keeps_offset_and_fields(store):
     assert loaded.at == given.at
 
 
+def test_a_stored_rating_keeps_only_fields_not_at_their_defaults_and_reads_back_whole(store):
+    plain = store.add_rating(Rating("neck", 3, "check-in", at(2026, 11, 20)))
+    store.add_ratings([Rating("jaw", 2, "after", at(2026, 11, 21), note="better",
+                              session_id="s1", muscle="masseter", technique="stroking")])
+    stored = json.loads((store.directory / "ratings" / "2026-11.json").read_text())["ratings"]
+    shapes = sorted(sorted(doc) for doc in stored.values())
+    assert shapes == [["area", "at", "id", "muscle", "note", "phase", "rating", "session_id",
+                       "technique"], ["area", "at", "id", "phase", "rating"]]
+    first, second = store.ratings()
+    assert first == plain and (first.note, first.session_id, first.muscle) == ("", None, None)
+    assert (second.note, second.session_id, second.muscle, second.technique) == (
+        "better", "s1", "masseter", "stroking")
+    # what leaves coach (export) still names every field, defaults included
+    assert sorted(first.to_doc()) == shapes[0]
+
+
 def test_ratings_are_partitioned_by_month_and_filtered_by_range(store):
     for month in (9, 10, 11):
         store.add_rating(Rating("neck", month - 8, "check-in", at(2026, month, 15)))

@@ -120,6 +120,38 @@ def test_random_field_values_never_crash_and_doctor_moves_exactly_the_bad(tmp_pa
     read_everything(Store(home))
 
 
+edge_values = st.sampled_from([
+    None, "", " ", "\t", "x" * 200, "x" * 201, "n" * 2000, "n" * 2001, 0, 10, -1, 11, True,
+    False, 5.0, "neck", "before", "after", "check-in", "during", "2026-11-20T09:00",
+    "2026-11-20T09:00:00Z", "2026-11-20T09:00:00+14:00", "1899-12-31T23:00:00+00:00",
+    "9000-12-31T23:59:59-23:59", "9001-01-01T00:00:00+00:00", "2026-11-20T09:00:00+01:00" * 3,
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(changes=st.dictionaries(st.sampled_from(sorted(GOOD["ratings"]) + ["extra"]),
+                               edge_values | json_values, max_size=4),
+       removed=st.sets(st.sampled_from(sorted(GOOD["ratings"]))))
+def test_the_fast_rating_read_agrees_with_the_field_by_field_check(changes, removed):
+    """rating_from_doc's one-pass check never accepts what the full check refuses, and
+    gives the same Rating (every field, and the offset of its time) when both accept."""
+    from coach.store.records import _checked_rating_from_doc, rating_from_doc
+
+    doc = {key: value for key, value in {**GOOD["ratings"], **changes}.items()
+           if key not in removed}
+    try:
+        expected = _checked_rating_from_doc(doc)
+    except UsageError as error:
+        with pytest.raises(UsageError) as refused:
+            rating_from_doc(doc)
+        assert str(refused.value) == str(error)
+        return
+    rating = rating_from_doc(doc)
+    assert rating == expected
+    assert [type(value) for value in rating] == [type(value) for value in expected]
+    assert rating.at.utcoffset() == expected.at.utcoffset()
+
+
 @pytest.mark.parametrize("bad", [
     {"rating": 99}, {"rating": "5"}, {"rating": None}, {"at": None}, {"rating": True},
     {"at": "2026-11-20T09:00"}, {"phase": "during"}, {"area": ""}, {"note": ["x"]},
