@@ -21,6 +21,7 @@ session. It says nothing about the weeks after (CAVEAT).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -74,19 +75,39 @@ def classify(
     previous: list[int], current: list[int]
 ) -> tuple[Fraction | None, Fraction | None, str]:
     """(change in points, change in percent, flag): this week's resting ratings vs last week's."""
-    previous_mean, current_mean = _mean(previous), _mean(current)
-    change = None if previous_mean is None or current_mean is None else current_mean - previous_mean
-    percent = None if change is None or previous_mean == 0 else change / previous_mean * 100
-    if len(previous) < MIN_RATINGS or len(current) < MIN_RATINGS:
+    return _classify(sum(previous), len(previous), sum(current), len(current))
+
+
+def _classify(previous_total: int, previous_n: int, current_total: int, current_n: int
+              ) -> tuple[Fraction | None, Fraction | None, str]:
+    """classify from each week's sum and count. Exact, in whole numbers: a report decides
+    hundreds of flags, and a step in Fractions cost microseconds each."""
+    if not previous_n or not current_n:
+        return None, None, "too few"
+    # change = current mean - previous mean = change_top / change_bottom (bottom > 0)
+    change_top = current_total * previous_n - previous_total * current_n
+    change_bottom = current_n * previous_n
+    # percent = change / previous mean * 100 = 100 * change_top / percent_bottom
+    percent_bottom = current_n * previous_total
+    change = Fraction(change_top, change_bottom)
+    percent = None if previous_total == 0 else Fraction(100 * change_top, percent_bottom)
+    if previous_n < MIN_RATINGS or current_n < MIN_RATINGS:
         return change, percent, "too few"
-    matters = abs(change) >= POINTS_THRESHOLD or (
-        percent is not None
-        and abs(percent) >= PERCENT_THRESHOLD
-        and abs(change) >= PERCENT_MIN_POINTS
+    return change, percent, _flag(change_top, change_bottom, percent_bottom)
+
+
+def _flag(change_top: int, change_bottom: int, percent_bottom: int) -> str:
+    """The 2-point or 30 % rule on a change of change_top / change_bottom points and
+    100 * change_top / percent_bottom percent (no percent when percent_bottom is 0)."""
+    size = abs(change_top)
+    matters = size >= POINTS_THRESHOLD * change_bottom or (
+        percent_bottom != 0
+        and 100 * size >= PERCENT_THRESHOLD * abs(percent_bottom)
+        and size >= PERCENT_MIN_POINTS * change_bottom
     )
     if not matters:
-        return change, percent, "stable"
-    return change, percent, "improving" if change < 0 else "worsening"
+        return "stable"
+    return "improving" if change_top < 0 else "worsening"
 
 
 def _credited(change: dict, sessions_by_id: dict) -> tuple[set[str], set[str]]:
@@ -370,20 +391,29 @@ def against_baseline(before: list[list[int]], current: list[int]
                      ) -> tuple[Fraction | None, Fraction | None, str]:
     """(baseline mean, change, flag): this week against the mean of the weekly means of
     the weeks before it (those with ratings); the same 2-point or 30 % rule as `classify`."""
-    means = [_mean(values) for values in before if values]
-    if not means or not current:
+    return _against_baseline([(sum(values), len(values)) for values in before],
+                             sum(current), len(current))
+
+
+def _against_baseline(before: list[tuple[int, int]], current_total: int, current_n: int
+                      ) -> tuple[Fraction | None, Fraction | None, str]:
+    """against_baseline from each week's (sum, count), exact in whole numbers."""
+    rated = [(total, n) for total, n in before if n]
+    if not rated or not current_n:
         return None, None, "too few"
-    baseline = sum(means, Fraction(0)) / len(means)
-    change = _mean(current) - baseline
-    if len(current) < MIN_RATINGS or sum(len(values) for values in before) < MIN_RATINGS:
+    # baseline = (sum of the weekly means) / weeks = baseline_top / baseline_bottom
+    common = math.lcm(*(n for _, n in rated))
+    baseline_top = sum(total * (common // n) for total, n in rated)
+    baseline_bottom = len(rated) * common
+    # change = current mean - baseline = change_top / change_bottom (bottom > 0)
+    change_top = current_total * baseline_bottom - baseline_top * current_n
+    change_bottom = current_n * baseline_bottom
+    baseline = Fraction(baseline_top, baseline_bottom)
+    change = Fraction(change_top, change_bottom)
+    if current_n < MIN_RATINGS or sum(n for _, n in before) < MIN_RATINGS:
         return baseline, change, "too few"
-    percent = None if baseline == 0 else change / baseline * 100
-    matters = abs(change) >= POINTS_THRESHOLD or (
-        percent is not None and abs(percent) >= PERCENT_THRESHOLD
-        and abs(change) >= PERCENT_MIN_POINTS)
-    if not matters:
-        return baseline, change, "stable"
-    return baseline, change, "improving" if change < 0 else "worsening"
+    # percent = change / baseline * 100 = 100 * change_top / (current_n * baseline_top)
+    return baseline, change, _flag(change_top, change_bottom, current_n * baseline_top)
 
 
 def worse_patterns(changes: list[dict], sessions_by_id: dict) -> list[dict]:

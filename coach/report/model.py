@@ -315,8 +315,9 @@ def build_from(ratings, sessions, events, profile, catalog, period: Period, now:
 
     resting: dict[str, list[int]] = {}
     noted = []
-    for rating in ratings:  # one pass: a report period can hold thousands of ratings
-        if not inside(rating.at.date()):
+    first, last = period.first, period.last
+    for rating in ratings:  # one pass, no call a rating: a period can hold thousands
+        if not first <= rating.at.date() <= last:
             continue
         if rating.phase in RESTING_PHASES:
             resting.setdefault(rating.area, []).append(rating.rating)

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -341,3 +342,101 @@ def test_no_improvement_after_four_weeks_of_regular_sessions_is_advised_until_it
     few = [session for session in sessions if session.id.endswith("s0")]  # once a week
     report = weekly_report(flat, few, [], weeks=4, until=date(2026, 11, 23), tz=BERLIN)
     assert report["advice"] == [], "not regular: no claim about what sessions did"
+
+
+# ------------------------------------------- the flags' maths against the plain Fraction rules
+
+def fraction_classify(previous: list[int], current: list[int]):
+    """classify as first written: every step a Fraction (the rules, to check against)."""
+    from fractions import Fraction
+
+    def mean(values):
+        return Fraction(sum(values), len(values)) if values else None
+
+    previous_mean, current_mean = mean(previous), mean(current)
+    change = None if previous_mean is None or current_mean is None else current_mean - previous_mean
+    percent = None if change is None or previous_mean == 0 else change / previous_mean * 100
+    if len(previous) < trends.MIN_RATINGS or len(current) < trends.MIN_RATINGS:
+        return change, percent, "too few"
+    matters = abs(change) >= trends.POINTS_THRESHOLD or (
+        percent is not None and abs(percent) >= trends.PERCENT_THRESHOLD
+        and abs(change) >= trends.PERCENT_MIN_POINTS)
+    if not matters:
+        return change, percent, "stable"
+    return change, percent, "improving" if change < 0 else "worsening"
+
+
+def fraction_against_baseline(before: list[list[int]], current: list[int]):
+    """against_baseline as first written, every step a Fraction."""
+    from fractions import Fraction
+
+    def mean(values):
+        return Fraction(sum(values), len(values)) if values else None
+
+    means = [mean(values) for values in before if values]
+    if not means or not current:
+        return None, None, "too few"
+    baseline = sum(means, Fraction(0)) / len(means)
+    change = mean(current) - baseline
+    if len(current) < trends.MIN_RATINGS or sum(len(values) for values in before) < \
+            trends.MIN_RATINGS:
+        return baseline, change, "too few"
+    percent = None if baseline == 0 else change / baseline * 100
+    matters = abs(change) >= trends.POINTS_THRESHOLD or (
+        percent is not None and abs(percent) >= trends.PERCENT_THRESHOLD
+        and abs(change) >= trends.PERCENT_MIN_POINTS)
+    if not matters:
+        return baseline, change, "stable"
+    return baseline, change, "improving" if change < 0 else "worsening"
+
+
+# Mostly a few ratings a week (where the 3-rating rule and the thresholds' edges are), and
+# sometimes a lot of them; all from 0 to 10, as the scale allows.
+week_values = st.lists(st.integers(0, 10), max_size=8) | st.lists(st.integers(0, 10),
+                                                                  max_size=60)
+
+
+@settings(max_examples=600)
+@given(previous=week_values, current=week_values)
+def test_classify_in_whole_numbers_gives_the_fraction_rules_answer(previous, current):
+    got = trends.classify(previous, current)
+    assert got == fraction_classify(previous, current)
+    assert [type(value) for value in got] == [type(value) for value in
+                                              fraction_classify(previous, current)]
+
+
+@settings(max_examples=600)
+@given(before=st.lists(week_values, max_size=BASELINE_WEEKS), current=week_values)
+def test_against_baseline_in_whole_numbers_gives_the_fraction_rules_answer(before, current):
+    got = trends.against_baseline(before, current)
+    expected = fraction_against_baseline(before, current)
+    assert got == expected
+    assert [type(value) for value in got] == [type(value) for value in expected]
+
+
+@given(before=st.lists(week_values, min_size=1, max_size=BASELINE_WEEKS),
+       current=st.lists(st.integers(0, 10), min_size=3, max_size=8),
+       shift=st.sampled_from([-2, -1, 1, 2]))
+def test_the_flags_edges_are_exact_at_two_points_and_thirty_percent(before, current, shift):
+    """Where a change is exactly on a threshold, the whole-number maths and the Fraction
+    maths agree (no rounding at 2 points or 30 %)."""
+    nudged = [min(10, max(0, value + shift)) for value in current]
+    assert trends.classify(current, nudged) == fraction_classify(current, nudged)
+    assert trends.against_baseline(before, nudged) == fraction_against_baseline(before, nudged)
+
+
+@pytest.mark.parametrize(("previous", "current", "flag"), [
+    ([3, 3, 4], [4, 4, 5], "worsening"),   # +1 point, exactly +30 %
+    ([4, 4, 5], [3, 3, 4], "stable"),      # -1 point, -23 %
+    ([2, 2, 2], [4, 4, 4], "worsening"),   # exactly +2 points
+    ([6, 6, 6], [4, 4, 4], "improving"),   # exactly -2 points
+    ([3, 3, 3], [4, 4, 4], "worsening"),   # +1 point, +33 %
+    ([4, 4, 4], [5, 5, 5], "stable"),      # +1 point, +25 %
+    ([1, 1, 1], [1, 2, 2], "stable"),      # +67 %, but under 1 point
+    ([0, 0, 0], [1, 1, 1], "stable"),      # no percent from zero, 1 point
+    ([3, 3, 4], [4, 4, 5, 9], "worsening"),
+])
+def test_the_thresholds_edges_by_hand(previous, current, flag):
+    assert trends.classify(previous, current)[2] == flag == fraction_classify(previous, current)[2]
+    # the same week pair as a baseline of one week gives the same flag
+    assert trends.against_baseline([previous], current)[2] == flag
