@@ -7,8 +7,8 @@ the builder's logic.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 from typing import NamedTuple
 
 # A desk worker who has not set up a profile gets this routine.
@@ -18,6 +18,9 @@ DEFAULT_TOOLS = ("ball", "hands", "wall")
 DEFAULT_MINUTES = 10
 MIN_MINUTES = 3
 MAX_MINUTES = 60
+# The default of a value type's mapping field: empty, and read-only (a named tuple's default
+# is shared by every instance, so it must never be changed in place).
+NOTHING: Mapping = MappingProxyType({})
 
 
 def duration_text(seconds: float) -> str:
@@ -62,8 +65,7 @@ class Profile(NamedTuple):
         )
 
 
-@dataclass(frozen=True)
-class Response:
+class Response(NamedTuple):
     """How pain in an area changed across the sessions in which one muscle was completed there.
 
     changes: after - before (points, 0-10 scale), one per session, oldest first; a session
@@ -73,12 +75,11 @@ class Response:
     """
 
     changes: tuple[int, ...] = ()
-    by_technique: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    by_technique: Mapping[str, tuple[int, ...]] = NOTHING
     last_day: date | None = None
 
 
-@dataclass(frozen=True)
-class History:
+class History(NamedTuple):
     """What the builder needs to know about the past, already summarised.
 
     pain: area id -> mean resting pain (0-10) over the recent days.
@@ -91,14 +92,14 @@ class History:
     sore: area id -> "a-lot" or "lasting" when the last check-in said it stayed sore.
     """
 
-    pain: Mapping[str, float] = field(default_factory=dict)
-    last_done: Mapping[str, date] = field(default_factory=dict)
-    latest: Mapping[str, int] = field(default_factory=dict)
-    notes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    done_count: Mapping[str, int] = field(default_factory=dict)
-    last_dose_s: Mapping[str, int] = field(default_factory=dict)
-    response: Mapping[str, Response] = field(default_factory=dict)
-    sore: Mapping[str, str] = field(default_factory=dict)
+    pain: Mapping[str, float] = NOTHING
+    last_done: Mapping[str, date] = NOTHING
+    latest: Mapping[str, int] = NOTHING
+    notes: Mapping[str, tuple[str, ...]] = NOTHING
+    done_count: Mapping[str, int] = NOTHING
+    last_dose_s: Mapping[str, int] = NOTHING
+    response: Mapping[str, Response] = NOTHING
+    sore: Mapping[str, str] = NOTHING
 
 
 class Stretch(NamedTuple):

@@ -8,9 +8,10 @@ the same cautions to the profile, and the builder then leaves out what they rule
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
+
+from coach.model import NOTHING
 
 CLINICIAN_FIRST = (
     "Please see a doctor or physiotherapist before you use coach: "
@@ -106,8 +107,7 @@ PAIN_PROMPT = ("If pain at rest stays at {level}/10 or more, or keeps getting wo
                "doctor or physiotherapist to check it.")
 
 
-@dataclass(frozen=True)
-class SafetyAssessment:
+class SafetyAssessment(NamedTuple):
     """What today's routine may do, and why, in plain words.
 
     level: "ok", "gentle" (lighter and shorter), "stretch-only" (no pressure or rolling), or
@@ -115,14 +115,15 @@ class SafetyAssessment:
     reasons: one sentence per gate that applies, strictest first.
     clinician: the sentence shown first (home, `coach today`, report), or "".
     avoided_areas: left out entirely; area_levels: "gentle" or "stretch-only" per area.
+    A named tuple, as immutable as the frozen dataclass it was and cheaper to define.
     """
 
     level: str = "ok"
     reasons: tuple[str, ...] = ()
     clinician: str = ""
     avoided_areas: tuple[str, ...] = ()
-    area_levels: dict = field(default_factory=dict)
-    area_reasons: dict = field(default_factory=dict)
+    area_levels: Mapping[str, str] = NOTHING
+    area_reasons: Mapping[str, str] = NOTHING
     gentle_everywhere: bool = False
     hands_only: bool = False  # blood thinners: hands, no body weight, light, short holds
     max_hold_s: int | None = None

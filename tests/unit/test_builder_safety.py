@@ -255,7 +255,7 @@ def test_pregnancy_never_lies_on_the_back_nor_presses_the_low_back(drawn):
 def test_pain_nine_or_more_in_an_area_gives_only_stretches_there(drawn, data):
     catalog, profile, day, history = drawn
     area = data.draw(st.sampled_from(profile.areas))
-    history = History(**{**history.__dict__, "latest": {**history.latest, area: 9}})
+    history = history._replace(latest={**history.latest, area: 9})
     assume(area not in safety.assess(profile, catalog, history, day).avoided_areas)
     routine = build_routine(profile, day, history, catalog)
     for step in routine.steps:
@@ -269,7 +269,7 @@ def test_pain_nine_or_more_in_an_area_gives_only_stretches_there(drawn, data):
 def test_a_note_about_numbness_gives_only_stretches_in_that_area(drawn, data):
     catalog, profile, day, history = drawn
     area = data.draw(st.sampled_from(profile.areas))
-    history = History(**{**history.__dict__, "notes": {area: ("new numbness",)}})
+    history = history._replace(notes={area: ("new numbness",)})
     routine = build_routine(profile, day, history, catalog)
     for step in routine.steps:
         if touches(catalog, step, [area]):
@@ -283,12 +283,11 @@ def test_a_muscle_that_made_pain_worse_gets_at_most_half_its_previous_dose(drawn
     muscle = data.draw(st.sampled_from(sorted(catalog.targets)))
     worse = data.draw(WORSE_RECORDS)
     previous = data.draw(st.integers(20, 300))
-    history = History(**{
-        **history.__dict__,
-        "response": {**history.response, muscle: Response(worse, {}, day - timedelta(
+    history = history._replace(
+        response={**history.response, muscle: Response(worse, {}, day - timedelta(
             days=data.draw(st.integers(0, 30))))},
-        "last_dose_s": {**history.last_dose_s, muscle: previous},
-    })
+        last_dose_s={**history.last_dose_s, muscle: previous},
+    )
     routine = build_routine(profile, day, history, catalog)
     for step in routine.steps:
         if step.muscle == muscle:
