@@ -152,6 +152,13 @@ class CoachApp(App[None]):
             state = {"running": False, "text": f"Reminders off: {_reason(error)}"}
         self.call_from_thread(self._set_reminder_state, state)
 
+    def breakpoint_classes(self) -> list[str]:
+        """The classes Textual gives a screen at the terminal's size (HORIZONTAL_BREAKPOINTS
+        and VERTICAL_BREAKPOINTS) when it is resized."""
+        width, height = self.size
+        return [name for name in (_breakpoint(width, self.HORIZONTAL_BREAKPOINTS),
+                                  _breakpoint(height, self.VERTICAL_BREAKPOINTS)) if name]
+
     # ----- start-up ---------------------------------------------------------------------
 
     def run(self, *args, **kwargs):
@@ -455,6 +462,14 @@ class CoachApp(App[None]):
             from coach.tui.screens.summary import SummaryScreen
 
             self.push_screen(SummaryScreen(session_id))
+
+
+def _breakpoint(dimension: int, breakpoints: list[tuple[int, str]]) -> str | None:
+    """The class of the largest breakpoint the dimension reaches (as Textual picks it)."""
+    for at, name in sorted(breakpoints, reverse=True):
+        if dimension >= at:
+            return name
+    return None
 
 
 def _event_key(event) -> tuple:
