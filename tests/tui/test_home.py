@@ -67,7 +67,7 @@ async def test_today_lists_every_step_with_total_and_reason(profile_store, make_
         assert table.row_count == len({step.muscle for step in routine.steps}) > 0
         assert [str(c.label) for c in table.columns.values()] == [
             "#", "Muscle", "Side", "Tool", "Time", "Why"]
-        first = table.get_row_at(0)
+        first = [str(cell) for cell in table.get_row_at(0)]  # plain Text, never markup
         steps = [step for step in routine.steps if step.muscle == routine.steps[0].muscle]
         assert first[1] == routine.steps[0].muscle_name
         assert first[2] == " + ".join(step.side for step in steps)

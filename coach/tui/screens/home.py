@@ -227,16 +227,19 @@ class HomeScreen(Screen):
             muscle=max((len(row["name"]) for row in self.rows), default=6),
             tool=max((len(label) for label in tools.values()), default=4),
             wide=app.size.width >= WIDE_ENOUGH_FOR_REASONS, wide_sides=not short_sides)
+        # Labels and cells as plain Text: they are data, not markup (a colon pair would turn
+        # into an emoji, and the first markup parsed loads Rich's table of emoji codes).
         for key, label in COLUMNS:
             if key in widths:
-                table.add_column(label, key=key, width=widths[key])
+                table.add_column(Text(label), key=key, width=widths[key])
         for number, row in enumerate(self.rows, start=1):
             cells = [str(number), fit_words(row["name"], widths["muscle"]),
                      sides_text(row["sides"], short_sides),
                      fit_words(tools[row["tool"]], widths["tool"]), duration_text(row["seconds"])]
             if "why" in widths:
                 cells.append(fit_words(row["why"], widths["why"]))
-            table.add_row(*cells, key=str(number))
+            table.add_row(*(Text(cell, end="", no_wrap=True) for cell in cells),
+                          key=str(number))
         panel = self.query_one("#routine-panel")
         panel.border_title = (
             f"Today, {routine.day:%a %d %b} · {len(routine.steps)} steps · "
