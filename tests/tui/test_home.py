@@ -305,3 +305,22 @@ async def test_home_opens_with_the_classes_its_size_gives(profile_store, make_ap
         await pilot.pause()
         assert {"-wide", "-short", "-tiny"} <= screen.classes
         assert not screen.classes & {"-narrow", "-tall", "-huge"}
+
+
+@sync
+async def test_home_footer_is_compact_from_the_start_and_shows_its_keys(profile_store,
+                                                                         make_app):
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(profile_store)
+    async with app.run_test(size=(60, 18)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(Footer)
+        keys = list(footer.query(FooterKey))
+        assert footer.compact and all(key.compact and key.has_class("-compact") for key in keys)
+        assert [key.key for key in keys] == ["s", "t", "h", "comma", "l", "question_mark"]
+        assert all(key.region.right <= 60 for key in keys)  # whole at 60 columns
+        await pilot.click(keys[1])  # a key still works from the footer
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TrendsScreen"

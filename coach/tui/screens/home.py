@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Static
+from textual.widgets import Button, DataTable, Static
 
 from coach.errors import CoachError
 from coach.model import Routine, duration_text
 from coach.sessions import find_resumable, resume_summary, routine_for_resume, streak_days
 from coach.tui.fit import fit_words, plural
+from coach.tui.widgets.footer import CompactFooter
 from coach.tui.widgets.title_bar import TitleBar
 
 WIDE_ENOUGH_FOR_REASONS = 110  # columns; narrower terminals show the reason under the table
@@ -116,7 +117,7 @@ class HomeScreen(Screen):
                 yield Static("Loading...", id="pain-panel", classes="panel")
                 yield Static("Loading...", id="streak-panel", classes="panel")
             yield Static(id="reminder-line")
-        yield Footer(compact=True, show_command_palette=False)  # ctrl+p still works (see ?)
+        yield CompactFooter(show_command_palette=False)  # ctrl+p still works (see ?)
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.height < TINY_ROWS, "-tiny")
