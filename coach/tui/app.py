@@ -152,15 +152,27 @@ class CoachApp(App[None]):
             state = {"running": False, "text": f"Reminders off: {_reason(error)}"}
         self.call_from_thread(self._set_reminder_state, state)
 
+    def breakpoint_classes(self) -> list[str]:
+        """The classes Textual gives a screen at the terminal's size (HORIZONTAL_BREAKPOINTS
+        and VERTICAL_BREAKPOINTS) when it is resized."""
+        width, height = self.size
+        return [name for name in (_breakpoint(width, self.HORIZONTAL_BREAKPOINTS),
+                                  _breakpoint(height, self.VERTICAL_BREAKPOINTS)) if name]
+
     # ----- start-up ---------------------------------------------------------------------
 
     def run(self, *args, **kwargs):
         """The real launch (tests use run_test). The modules and classes imported by now
         live as long as the process, so the garbage collector leaves them out of its scans
         (gc.freeze): otherwise each collection while home reads the history walks them all
-        again, and the first paint waits."""
+        again, and the first paint waits. Nor does it collect until the first screen is
+        painted (first_painted): building it makes many objects and few are garbage."""
         gc.freeze()
-        return super().run(*args, **kwargs)
+        gc.disable()
+        try:
+            return super().run(*args, **kwargs)
+        finally:
+            gc.enable()
 
     def push_screen(self, screen, *args, **kwargs):
         self._read_other_screens_css(screen)
@@ -191,6 +203,7 @@ class CoachApp(App[None]):
             from coach.tui.screens.onboarding import OnboardingScreen
 
             self.push_screen(OnboardingScreen(saved))
+            self.call_after_refresh(first_painted)
         else:
             from coach.tui.screens.home import HomeScreen
 
@@ -210,6 +223,7 @@ class CoachApp(App[None]):
 
     def home_painted(self) -> None:
         """Called by the home screen after its first paint (the start-up benchmark's marker)."""
+        first_painted()
         if os.environ.get(EXIT_ON_PAINT_ENV):
             print(f"painted {time.time():.6f}", file=sys.stderr, flush=True)
             self.exit()
@@ -455,6 +469,19 @@ class CoachApp(App[None]):
             from coach.tui.screens.summary import SummaryScreen
 
             self.push_screen(SummaryScreen(session_id))
+
+
+def first_painted() -> None:
+    """The garbage collector works again (CoachApp.run stops it until the first paint)."""
+    gc.enable()
+
+
+def _breakpoint(dimension: int, breakpoints: list[tuple[int, str]]) -> str | None:
+    """The class of the largest breakpoint the dimension reaches (as Textual picks it)."""
+    for at, name in sorted(breakpoints, reverse=True):
+        if dimension >= at:
+            return name
+    return None
 
 
 def _event_key(event) -> tuple:

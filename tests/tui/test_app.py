@@ -306,3 +306,26 @@ async def test_reminder_text_with_markup_characters_is_shown_as_written(profile_
         assert (app.screen.title_text, app.screen.body_text) == ("[b]break[/]", body)
         text = "\n".join(screen_lines(app))
         assert "[b]break[/]" in text and "[link=https://example.com]here[/link]" in text
+
+
+@sync
+@pytest.mark.parametrize("screened", [True, False])
+async def test_the_garbage_collector_works_again_after_the_first_paint(store, make_app,
+                                                                      screened):
+    # CoachApp.run stops the collector until the first screen is painted (home or, on a
+    # first run, onboarding); it must never stay off. run_test skips run(), so stop it here.
+    import gc
+
+    from coach.model import Profile
+
+    if screened:
+        store.save_profile(Profile(screened=True))
+    app = make_app(store)
+    gc.disable()
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen if screened else OnboardingScreen)
+            assert gc.isenabled()
+    finally:
+        gc.enable()

@@ -67,7 +67,7 @@ async def test_today_lists_every_step_with_total_and_reason(profile_store, make_
         assert table.row_count == len({step.muscle for step in routine.steps}) > 0
         assert [str(c.label) for c in table.columns.values()] == [
             "#", "Muscle", "Side", "Tool", "Time", "Why"]
-        first = table.get_row_at(0)
+        first = [str(cell) for cell in table.get_row_at(0)]  # plain Text, never markup
         steps = [step for step in routine.steps if step.muscle == routine.steps[0].muscle]
         assert first[1] == routine.steps[0].muscle_name
         assert first[2] == " + ".join(step.side for step in steps)
@@ -244,3 +244,83 @@ async def test_home_paints_before_the_other_screens_stylesheet_is_read(profile_s
         await pilot.pause()
         assert isinstance(app.screen, TrendsScreen)
         assert str(OTHER_SCREENS_CSS) in stylesheets()
+
+
+@sync
+async def test_the_safety_panel_is_made_when_needed_and_follows_the_routine(store, make_app):
+    # Home mounts the panel (and its button) only when a routine needs them; after that it
+    # shows, hides and changes them as the profile changes.
+    from coach.model import Profile
+
+    store.save_profile(Profile(screened=True))
+    app = make_app(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.routine.safety_level == "ok" and not screen.routine.safety_reasons
+        assert not screen.query("#safety-panel") and not screen.query("#resume-line")
+        assert screen.focused is screen.query_one(DataTable)
+
+        store.save_profile(Profile(cautions=("recent-injury-surgery",), avoid_areas=("neck",),
+                                   screened=True))
+        screen.reload()
+        await pilot.pause()
+        panel = screen.query_one("#safety-panel")
+        assert panel.display and not panel.has_class("-hidden")
+        assert panel is screen.query_one("#home-body").children[0]  # above the routine
+        assert "neck" in str(screen.query_one("#safety-line").render()).lower()
+        assert not screen.query("#safety-settings")
+
+        store.save_profile(Profile(cautions=("numbness-tingling",), screened=True))
+        screen.reload()
+        await pilot.pause()
+        button = screen.query_one("#safety-settings")
+        assert button.display and screen.focused is button
+        assert panel.has_class("urgent")
+        assert str(screen.query_one("#safety-line").render()).startswith("No routine today")
+
+        store.save_profile(Profile(screened=True))
+        screen.reload()
+        await pilot.pause()
+        assert panel.has_class("-hidden") and not panel.display
+        assert len(screen.query("#safety-panel")) == 1
+
+
+@sync
+@pytest.mark.parametrize("size", [(60, 18), (80, 24), (120, 40), (200, 60)])
+async def test_home_opens_with_the_classes_its_size_gives(profile_store, make_app, size):
+    # Home is made with the classes a resize gives a screen (and -tiny): so the first resize
+    # changes none and does not restyle every widget before the first paint. A later
+    # resize still moves them.
+    app = make_app(profile_store)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HomeScreen)
+        fresh = HomeScreen()  # made now, at this size, never shown
+        assert fresh.classes == screen.classes
+        assert screen.has_class("-tiny") == (size[1] < 20)
+        assert screen.has_class("-narrow") == (size[0] < 110)
+        await pilot.resize_terminal(130, 17)
+        await pilot.pause()
+        assert {"-wide", "-short", "-tiny"} <= screen.classes
+        assert not screen.classes & {"-narrow", "-tall", "-huge"}
+
+
+@sync
+async def test_home_footer_is_compact_from_the_start_and_shows_its_keys(profile_store,
+                                                                         make_app):
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(profile_store)
+    async with app.run_test(size=(60, 18)) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(Footer)
+        keys = list(footer.query(FooterKey))
+        assert footer.compact and all(key.compact and key.has_class("-compact") for key in keys)
+        assert [key.key for key in keys] == ["s", "t", "h", "comma", "l", "question_mark"]
+        assert all(key.region.right <= 60 for key in keys)  # whole at 60 columns
+        await pilot.click(keys[1])  # a key still works from the footer
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TrendsScreen"

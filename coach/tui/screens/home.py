@@ -6,16 +6,18 @@ from datetime import date, datetime, time, timedelta
 from functools import partial
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Static
+from textual.widgets import Button, DataTable, Static
 
 from coach.errors import CoachError
 from coach.model import Routine, duration_text
 from coach.sessions import find_resumable, resume_summary, routine_for_resume, streak_days
 from coach.tui.fit import fit_words, plural
+from coach.tui.widgets.footer import CompactFooter
 from coach.tui.widgets.title_bar import TitleBar
 
 WIDE_ENOUGH_FOR_REASONS = 110  # columns; narrower terminals show the reason under the table
@@ -25,6 +27,7 @@ TINY_ROWS = 20  # below this the status panels shrink so routine rows stay visib
 WIDE_ENOUGH_FOR_SIDE_WORDS = 100  # narrower: "L + R" instead of "left + right"
 CELL_PADDING = 2  # a DataTable cell has one space either side
 PAIN_NAME_WIDE = 30  # area names in the pain panel on wide terminals: whole, not shortened
+SAFETY_BUTTON = "Change my safety answers"
 
 
 def muscle_rows(routine: Routine) -> list[dict]:
@@ -96,14 +99,17 @@ class HomeScreen(Screen):
         self.rows: list[dict] = []  # one per muscle, as the table shows them
         self._shown = False
         self._table_width: int | None = None  # the terminal width the table was fitted to
+        # The classes its first resize would give it, given now: a change of classes styles
+        # every widget on the screen again, once more before the first paint.
+        self.add_class(*self.app.breakpoint_classes(), update=False)
+        self.set_class(self.app.size.height < TINY_ROWS, "-tiny", update=False)
 
     def compose(self) -> ComposeResult:
         yield TitleBar("Today")
+        # The safety panel and the resume line are mounted when a routine or an unfinished
+        # session needs them (see _show_safety, _show_resume): most days show neither, and
+        # each widget home mounts is styled and laid out before the first paint.
         with Vertical(id="home-body"):
-            with Vertical(id="safety-panel", classes="-hidden"):
-                yield Static(id="safety-line")
-                # the button is added when a routine needs it (see _show_safety)
-            yield Static(id="resume-line", classes="-hidden")
             with Vertical(id="routine-panel", classes="panel"):
                 yield DataTable(id="routine-table", cursor_type="row")
                 yield Static(id="step-why")
@@ -111,7 +117,7 @@ class HomeScreen(Screen):
                 yield Static("Loading...", id="pain-panel", classes="panel")
                 yield Static("Loading...", id="streak-panel", classes="panel")
             yield Static(id="reminder-line")
-        yield Footer(compact=True, show_command_palette=False)  # ctrl+p still works (see ?)
+        yield CompactFooter(show_command_palette=False)  # ctrl+p still works (see ?)
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.height < TINY_ROWS, "-tiny")
@@ -168,12 +174,17 @@ class HomeScreen(Screen):
         if self.routine is not None and self._table_width != self.app.size.width:
             self._show_routine(self.routine)
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         """Back from a session, settings or trends: something may have changed. Checked after
         what the app has queued: a finished session's summary is pushed from there, and home
         reloads once, when the summary closes, not under it too."""
         if self._shown:
             self.app.call_next(self._reload_if_shown)
+        else:
+            # Shown for the first time: every widget was styled as it was mounted, just
+            # now, so Textual's restyle of the whole screen (which runs after this handler)
+            # would only repeat that before the first paint.
+            event.refresh_styles = False
         self._shown = True
 
     def _reload_if_shown(self) -> None:
@@ -217,16 +228,19 @@ class HomeScreen(Screen):
             muscle=max((len(row["name"]) for row in self.rows), default=6),
             tool=max((len(label) for label in tools.values()), default=4),
             wide=app.size.width >= WIDE_ENOUGH_FOR_REASONS, wide_sides=not short_sides)
+        # Labels and cells as plain Text: they are data, not markup (a colon pair would turn
+        # into an emoji, and the first markup parsed loads Rich's table of emoji codes).
         for key, label in COLUMNS:
             if key in widths:
-                table.add_column(label, key=key, width=widths[key])
+                table.add_column(Text(label), key=key, width=widths[key])
         for number, row in enumerate(self.rows, start=1):
             cells = [str(number), fit_words(row["name"], widths["muscle"]),
                      sides_text(row["sides"], short_sides),
                      fit_words(tools[row["tool"]], widths["tool"]), duration_text(row["seconds"])]
             if "why" in widths:
                 cells.append(fit_words(row["why"], widths["why"]))
-            table.add_row(*cells, key=str(number))
+            table.add_row(*(Text(cell, end="", no_wrap=True) for cell in cells),
+                          key=str(number))
         panel = self.query_one("#routine-panel")
         panel.border_title = (
             f"Today, {routine.day:%a %d %b} · {len(routine.steps)} steps · "
@@ -246,30 +260,41 @@ class HomeScreen(Screen):
     def _show_safety(self, routine: Routine) -> None:
         """Why the routine is lighter, stretch-only, leaves an area out, or is not given:
         the see-a-clinician sentence first, then one line per reason."""
-        panel = self.query_one("#safety-panel")
+        panels = self.query("#safety-panel")
         if routine.safety_level == "ok" and not routine.safety_reasons:
-            panel.add_class("-hidden")
+            panels.add_class("-hidden")
             return
         lines = list(dict.fromkeys(routine.safety_reasons))
         if routine.safety_level != "see-clinician":
             lines.insert(0 if not routine.notes or routine.notes[0] not in lines else 1,
                          f"Today's routine is {routine.safety_level}.")
-        self.query_one("#safety-line", Static).update("\n".join(lines))
-        panel.set_class(routine.safety_level in ("see-clinician", "stretch-only"), "urgent")
-        panel.remove_class("-hidden")
-        buttons = panel.query("#safety-settings")
-        if routine.safety_level != "see-clinician":
-            buttons.set(display=False)
-            return
-        # Made on first need: most days never show it, and a Button's stylesheet is
-        # among the largest a screen loads before its first paint.
-        if buttons:
-            button = buttons.first(Button)
-            button.display = True
+        text = "\n".join(lines)
+        clinician = routine.safety_level == "see-clinician"
+        urgent = routine.safety_level in ("see-clinician", "stretch-only")
+        button = None
+        if not panels:
+            # Made on first need, with its button only when it is needed: most days show
+            # neither, and a Button's stylesheet is among the largest a screen loads.
+            children = [Static(text, id="safety-line")]
+            if clinician:
+                button = Button(SAFETY_BUTTON, id="safety-settings")
+                children.append(button)
+            panel = Vertical(*children, id="safety-panel", classes="urgent" if urgent else "")
+            self.query_one("#home-body").mount(panel, before=0)  # first: it says why
         else:
-            button = Button("Change my safety answers", id="safety-settings")
-            panel.mount(button)
-        button.focus()
+            panel = panels.first(Vertical)
+            panel.query_one("#safety-line", Static).update(text)
+            panel.remove_class("-hidden")
+            panel.set_class(urgent, "urgent")
+            buttons = panel.query("#safety-settings")
+            buttons.set(display=clinician)
+            if clinician and buttons:
+                button = buttons.first(Button)
+            elif clinician:
+                button = Button(SAFETY_BUTTON, id="safety-settings")
+                panel.mount(button)
+        if button is not None:
+            button.focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "safety-settings":
@@ -285,19 +310,24 @@ class HomeScreen(Screen):
         self.query_one("#step-why", Static).update(text)
 
     def _show_resume(self) -> None:
-        line = self.query_one("#resume-line", Static)
+        lines = self.query("#resume-line")
         record = self.resumable
         if record is None:
-            line.add_class("-hidden")
+            lines.add_class("-hidden")
             return
         counts = resume_summary(record)
         started = record.started_at.astimezone(self.app.tz)
         skipped = f", {counts['skipped']} skipped" if counts["skipped"] else ""
-        line.update(
-            f"Unfinished session from {started:%H:%M}: {counts['done']} of {counts['total']} "
-            f"steps done{skipped}. Press r to go on at step {counts['next']}."
-        )
-        line.remove_class("-hidden")
+        text = (f"Unfinished session from {started:%H:%M}: {counts['done']} of "
+                f"{counts['total']} steps done{skipped}. Press r to go on at step "
+                f"{counts['next']}.")
+        if lines:
+            line = lines.first(Static)
+            line.update(text)
+            line.remove_class("-hidden")
+        else:  # under the safety panel, above the routine
+            self.query_one("#home-body").mount(Static(text, id="resume-line"),
+                                               before="#routine-panel")
 
     def _show_progress(self, day: date) -> None:
         """This week's pain and the streak load in a worker after the first paint: with years
