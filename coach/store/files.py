@@ -29,8 +29,6 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from tinydb.storages import Storage
-
 from coach.errors import CoachError
 
 FILE_MODE = 0o600
@@ -450,8 +448,10 @@ def finish_interrupted(directory: Path, folders: list[Path]) -> str | None:
     return "undid an import that was interrupted before it was complete (nothing of it was kept)"
 
 
-class AtomicJSONStorage(Storage):
-    """A TinyDB storage that never writes in place (see the module docstring)."""
+class AtomicJSONStorage:
+    """A TinyDB storage that never writes in place (see the module docstring). TinyDB
+    needs only read, write and close; not subclassing its Storage keeps tinydb out of
+    every read (a report, the app's first paint)."""
 
     def __init__(self, path: str | Path, **_ignored):
         self.path = Path(path)

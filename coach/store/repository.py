@@ -37,8 +37,6 @@ from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
-from tinydb import Query, TinyDB
-
 from coach import locations
 from coach.errors import CoachError, UsageError
 from coach.model import History, Profile
@@ -70,6 +68,7 @@ from coach.store.records import (
     event_from_doc,
     new_event,
     profile_from_doc,
+    rating_from_doc,
     session_from_doc,
     validate_rating,
 )
@@ -89,14 +88,39 @@ PARSED_MONTHS_KEPT = 13  # month files kept parsed: a year of reports, bounded f
 
 class _ParsedMonth:
     """One month file as read: its stamp (inode, mtime, size), its documents, and, for
-    ratings, the records made from them once they are needed."""
+    ratings, the records made from them once each is needed."""
 
     __slots__ = ("stamp", "docs", "records")
 
     def __init__(self, stamp: tuple | None, docs: tuple[dict, ...]):
         self.stamp = stamp
         self.docs = docs
-        self.records: tuple | None = None
+        self.records: list[Rating | None] | None = None  # one place per document
+
+    def ratings(self, days: tuple[str, str] | None) -> list[Rating]:
+        """The month's ratings, each made once and then shared (ratings are immutable).
+
+        With days (first, last: ISO dates), a document whose time is spelt as coach writes
+        it (YYYY-MM-DD first) and whose local date is outside them is passed over: its
+        rating cannot be in the window (days are a margin wider than it). Any other document
+        is read, so a rating spelt another way is never missed and a broken one is still
+        reported. Home's first paint needs the last week's ratings, not the whole month's."""
+        docs = self.docs
+        if self.records is None:
+            self.records = [None] * len(docs)
+        records = self.records
+        found = []
+        for index, doc in enumerate(docs):
+            rating = records[index]
+            if rating is None:
+                if days is not None and type(doc) is dict:
+                    at = doc.get("at")
+                    if (type(at) is str and len(at) >= 10 and at[4] == "-" and at[7] == "-"
+                            and not days[0] <= at[:10] <= days[1]):
+                        continue
+                rating = records[index] = rating_from_doc(doc)
+            found.append(rating)
+        return found
 
 
 class StoreError(CoachError):
@@ -142,6 +166,27 @@ def month_of(moment: datetime) -> str:
 
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 _LATEST = datetime.max.replace(tzinfo=UTC)
+
+
+def _days_around(since: datetime | None, until: datetime | None) -> tuple[str, str] | None:
+    """ISO dates (first, last) that every local date of a moment in [since, until) falls
+    within: a stored offset is less than a day from UTC, and a day more is kept for margin."""
+    if since is None or until is None:
+        return None
+    first = since.astimezone(UTC) - timedelta(days=2)
+    last = until.astimezone(UTC) + timedelta(days=2)
+    return first.date().isoformat(), last.date().isoformat()
+
+
+def _covers(days: tuple[str, str], month: str) -> bool:
+    """Whether days take in every local date a record of this month file can have (the
+    file holds a UTC month; a local date is at most a day from it)."""
+    try:
+        start = date.fromisoformat(f"{month}-01")
+    except ValueError:
+        return False
+    return (days[0] <= (start - timedelta(days=2)).isoformat()
+            and days[1] >= (start + timedelta(days=33)).isoformat())
 
 
 class Store:
@@ -254,7 +299,10 @@ class Store:
 
     @contextlib.contextmanager
     def _table(self, path: Path, name: str, names: Iterable[str] | None = None) -> Iterator:
-        """A TinyDB table over one of our files, with the query cache off."""
+        """A TinyDB table over one of our files, with the query cache off. (TinyDB is
+        imported here, on the first write: reads go straight through our storage.)"""
+        from tinydb import TinyDB
+
         self._refuse_if_set_aside(path, names)
         database = TinyDB(path, storage=AtomicJSONStorage)
         try:
@@ -308,15 +356,17 @@ class Store:
         return parsed
 
     def _records(self, kind: str, months: Iterable[str],
-                 keep: Callable[[dict], bool] | None = None) -> list:
+                 keep: Callable[[dict], bool] | None = None,
+                 days: tuple[str, str] | None = None) -> list:
+        """The records of these months (passing `keep`); for ratings, `days` (first, last
+        ISO dates) lets a month pass over documents from other days (_ParsedMonth.ratings)."""
         reader = READERS[kind]
         records = []
         for path, month in self._read_months(kind, months):
             try:
-                if keep is None and kind == "ratings":  # Ratings are immutable: safe to share
-                    if month.records is None:
-                        month.records = tuple(map(reader, month.docs))
-                    records.extend(month.records)
+                if keep is None and kind == "ratings":
+                    covered = days is None or _covers(days, path.stem)
+                    records.extend(month.ratings(None if covered else days))
                 else:
                     records.extend(reader(doc) for doc in month.docs
                                    if keep is None or keep(doc))
@@ -371,6 +421,8 @@ class Store:
 
     def _set_schema_version(self, version: int) -> None:
         with self._table(self.directory / MAIN_FILE, "meta") as meta:
+            from tinydb import Query
+
             meta.upsert({"key": "meta", "schema": version}, Query().key == "meta")
 
     def _check_schema(self, write: bool = False) -> None:
@@ -518,6 +570,8 @@ class Store:
         session_from_doc(session.to_doc())
         path = self._path("sessions", month_of(session.started_at))
         with self._writing(), self._table(path, "sessions") as table:
+            from tinydb import Query
+
             table.upsert(session.to_doc(), Query().id == session.id)
 
     def sessions(
@@ -565,8 +619,8 @@ class Store:
             months = [month for month in months if month in only_months]
         low = since if since is not None else _EARLIEST
         high = until if until is not None else _LATEST
-        found = [record for record in self._records(kind, months, keep)
-                 if low <= moment_of(record) < high]
+        records = self._records(kind, months, keep, _days_around(since, until))
+        found = [record for record in records if low <= moment_of(record) < high]
         found.sort(key=moment_of)  # stable: records at the same moment keep their order
         return found
 

@@ -32,3 +32,29 @@ def test_commands_without_the_tui_do_not_load_textual_or_the_scheduler(tmp_path)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={"COACH_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
     assert "HEAVY []" in result.stderr, result.stderr
+
+
+def test_reading_does_not_load_tinydb_and_writing_still_uses_it(tmp_path):
+    """Reads go straight through the store's own storage; TinyDB joins on the first write."""
+    from datetime import datetime, timedelta, timezone
+
+    from coach.store import Rating, Store
+
+    moment = datetime.now(timezone(timedelta(hours=1))) - timedelta(days=2)
+    Store(tmp_path).add_ratings([Rating("neck", 4, "check-in", moment)])
+    code = (
+        "import sys\n"
+        "from coach.cli import run\n"
+        "for argv in (['report', '--json'], ['today', '--json'], ['log', 'neck', '3']):\n"
+        "    try:\n"
+        "        run(argv)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "    print('TINYDB', argv[0], 'tinydb' in sys.modules, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={"COACH_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    lines = [line for line in result.stderr.splitlines() if line.startswith("TINYDB")]
+    assert lines == ["TINYDB report False", "TINYDB today False", "TINYDB log True"], \
+        result.stderr
+    assert [rating.rating for rating in Store(tmp_path).ratings()] == [4, 3]
