@@ -353,3 +353,64 @@ def test_a_month_read_once_is_read_again_after_any_write(tmp_path):
     first = reader.ratings()
     first.clear()
     assert [r.rating for r in reader.ratings()] == [6]
+
+
+EXTREME_OFFSETS = [timedelta(hours=-23, minutes=-59), timedelta(hours=-12), timedelta(hours=-5),
+                   timedelta(0), timedelta(hours=1), timedelta(hours=5, minutes=45),
+                   timedelta(hours=14), timedelta(hours=23, minutes=59)]
+
+
+def _other_iso_spelling(moment: datetime, style: int) -> str:
+    """The same instant as a hand edit might spell it: ISO basic, a space, a week date."""
+    if style == 0:
+        return moment.strftime("%Y%m%dT%H%M%S%z")
+    if style == 1:
+        return moment.isoformat(sep=" ")
+    year, week, weekday = moment.isocalendar()
+    return f"{year}-W{week:02d}-{weekday}T{moment.strftime('%H:%M:%S')}" + \
+        moment.isoformat()[19:]
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_window_read_gives_exactly_the_ratings_in_it_whatever_their_offset(
+        tmp_path_factory, data):
+    """Reads of a window build only the ratings whose stored local date can be in it; every
+    rating in [since, until) still comes back, in any offset up to a day from UTC, spelt as
+    coach writes it or as a hand edit might, read before or after other windows."""
+    home = tmp_path_factory.mktemp("window") / "data"
+    store = Store(home, clock=SteppedClock(datetime(2026, 3, 20, tzinfo=UTC)))
+    base = datetime(2026, 2, 20, tzinfo=UTC)
+    instants = data.draw(st.lists(st.integers(0, 30 * 24 * 60), max_size=25), label="minutes")
+    stored = []
+    for number, minutes in enumerate(instants):
+        offset = data.draw(st.sampled_from(EXTREME_OFFSETS), label="offset")
+        moment = (base + timedelta(minutes=minutes)).astimezone(timezone(offset))
+        stored.append(Rating("neck", number % 11, "check-in", moment, id=f"r{number}"))
+    store.add_ratings(stored)
+    respelt = data.draw(st.sets(st.sampled_from(range(len(stored))), max_size=4)
+                        if stored else st.just(set()), label="hand-edited")
+    if respelt:  # some times written another way, as a hand edit might
+        for path in (home / "ratings").glob("*.json"):
+            tables = json.loads(path.read_text())
+            for doc in tables["ratings"].values():
+                number = int(doc["id"][1:])
+                if number in respelt:
+                    doc["at"] = _other_iso_spelling(stored[number].at, number % 3)
+            path.write_text(json.dumps(tables))
+    edge = st.integers(-2 * 24 * 60, 32 * 24 * 60).map(lambda n: base + timedelta(minutes=n))
+    zones = st.sampled_from([UTC, BERLIN, KIRITIMATI, ZoneInfo("Pacific/Pago_Pago")])
+    reader = Store(home)
+    for _ in range(3):
+        since = data.draw(edge, label="since").astimezone(data.draw(zones, label="zone"))
+        until = since + timedelta(minutes=data.draw(st.integers(1, 12 * 24 * 60), label="span"))
+        expected = sorted((rating for rating in stored if since <= rating.at < until),
+                          key=lambda rating: (rating.at, rating.id))
+        got = reader.ratings(since, until)
+        assert [rating.at for rating in got] == sorted(rating.at for rating in got)
+        got = sorted(got, key=lambda rating: (rating.at, rating.id))  # ties: any order
+        assert [rating.id for rating in got] == [rating.id for rating in expected]
+        assert got == expected
+    assert sorted(reader.ratings(), key=lambda rating: rating.id) == sorted(
+        stored, key=lambda rating: rating.id)
