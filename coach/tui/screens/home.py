@@ -123,8 +123,10 @@ class HomeScreen(Screen):
         self.set_class(self.app.size.height < TINY_ROWS, "-tiny")
         self.query_one("#pain-panel").border_title = "Resting pain this week"
         self.query_one("#streak-panel").border_title = "Streak"
-        self.reload()
+        # First in the queue after the first paint: the progress worker that reload() queues
+        # is work for after the paint, and starting its thread would delay this marker.
         self.call_after_refresh(self.app.home_painted)
+        self.reload()
         self.call_after_refresh(self.ask_soreness)
 
     def ask_soreness(self) -> None:
