@@ -267,8 +267,7 @@ def weekly_report(
     index_of = {monday + timedelta(days=offset): index for index, monday in enumerate(mondays)
                 for offset in range(7)}  # every day of the window: one lookup per rating
 
-    def week_index(day: date) -> int | None:
-        return index_of.get(day)
+    week_index = index_of.get  # the week of a local date, None outside the window
 
     resting: list[dict[str, list[int]]] = [{} for _ in mondays]
     after: list[dict[str, list[int]]] = [{} for _ in mondays]

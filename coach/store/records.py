@@ -277,8 +277,14 @@ def rating_from_doc(doc) -> Rating:
     if type(doc) is dict:
         get = doc.get
         area, value, phase, at = get("area"), get("rating"), get("phase"), get("at")
-        note, session_id, identifier = get("note"), get("session_id"), get("id", "")
-        muscle, technique = get("muscle"), get("technique")
+        identifier = get("id", "")
+        if len(doc) == 5 and "id" in doc:
+            # As coach stores most ratings: when the four checked below are there too, these
+            # are all five keys, so there is no note, session, muscle or technique.
+            note = session_id = muscle = technique = None
+        else:
+            note, session_id = get("note"), get("session_id")
+            muscle, technique = get("muscle"), get("technique")
         if (type(area) is str and 0 < len(area) <= MAX_NAME_CHARS and not area.isspace()
                 and type(value) is int and 0 <= value <= 10
                 and type(phase) is str and phase in _PHASE_SET
@@ -297,8 +303,9 @@ def rating_from_doc(doc) -> Rating:
             # fromisoformat gives a fixed offset (datetime.timezone) whenever there is one
             if (moment is not None and type(moment.tzinfo) is timezone
                     and EARLIEST_YEAR <= moment.year <= LATEST_YEAR):
-                return Rating(area, value, phase, moment, note or "", session_id, muscle,
-                              technique, identifier)
+                # tuple.__new__ is what Rating() calls, without its Python frame
+                return tuple.__new__(Rating, (area, value, phase, moment, note or "",
+                                              session_id, muscle, technique, identifier))
     return _checked_rating_from_doc(doc)
 
 

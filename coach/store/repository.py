@@ -617,8 +617,9 @@ class Store:
         months = self._months_for(kind, since, until)
         if only_months is not None:
             months = [month for month in months if month in only_months]
-        low = since if since is not None else _EARLIEST
-        high = until if until is not None else _LATEST
+        # In UTC: a record stored in UTC then compares without asking either side's offset
+        low = since.astimezone(UTC) if since is not None else _EARLIEST
+        high = until.astimezone(UTC) if until is not None else _LATEST
         records = self._records(kind, months, keep, _days_around(since, until))
         found = [record for record in records if low <= moment_of(record) < high]
         found.sort(key=moment_of)  # stable: records at the same moment keep their order
