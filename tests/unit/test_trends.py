@@ -358,12 +358,17 @@ def fraction_classify(previous: list[int], current: list[int]):
     percent = None if change is None or previous_mean == 0 else change / previous_mean * 100
     if len(previous) < trends.MIN_RATINGS or len(current) < trends.MIN_RATINGS:
         return change, percent, "too few"
+    return change, percent, fraction_flag(change, percent)
+
+
+def fraction_flag(change, percent) -> str:
+    """The 2-point or 30 % rule on Fractions."""
     matters = abs(change) >= trends.POINTS_THRESHOLD or (
         percent is not None and abs(percent) >= trends.PERCENT_THRESHOLD
         and abs(change) >= trends.PERCENT_MIN_POINTS)
     if not matters:
-        return change, percent, "stable"
-    return change, percent, "improving" if change < 0 else "worsening"
+        return "stable"
+    return "improving" if change < 0 else "worsening"
 
 
 def fraction_against_baseline(before: list[list[int]], current: list[int]):
@@ -382,12 +387,7 @@ def fraction_against_baseline(before: list[list[int]], current: list[int]):
             trends.MIN_RATINGS:
         return baseline, change, "too few"
     percent = None if baseline == 0 else change / baseline * 100
-    matters = abs(change) >= trends.POINTS_THRESHOLD or (
-        percent is not None and abs(percent) >= trends.PERCENT_THRESHOLD
-        and abs(change) >= trends.PERCENT_MIN_POINTS)
-    if not matters:
-        return baseline, change, "stable"
-    return baseline, change, "improving" if change < 0 else "worsening"
+    return baseline, change, fraction_flag(change, percent)
 
 
 # Mostly a few ratings a week (where the 3-rating rule and the thresholds' edges are), and
