@@ -173,8 +173,11 @@ def _days_around(since: datetime | None, until: datetime | None) -> tuple[str, s
     within: a stored offset is less than a day from UTC, and a day more is kept for margin."""
     if since is None or until is None:
         return None
-    first = since.astimezone(UTC) - timedelta(days=2)
-    last = until.astimezone(UTC) + timedelta(days=2)
+    try:
+        first = since.astimezone(UTC) - timedelta(days=2)
+        last = until.astimezone(UTC) + timedelta(days=2)
+    except OverflowError:  # at the ends of the calendar: read every document
+        return None
     return first.date().isoformat(), last.date().isoformat()
 
 
