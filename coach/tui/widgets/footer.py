@@ -9,7 +9,11 @@ from __future__ import annotations
 from textual import events
 from textual.app import ComposeResult
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey  # not exported; what Footer composes
+
+try:  # not exported: what Footer composes
+    from textual.widgets._footer import FooterKey
+except ImportError:  # a Textual that moved it: its keys then take the class as they mount
+    FooterKey = ()
 
 NARROW_COLUMNS = 80
 
