@@ -126,10 +126,14 @@ def test_soreness_is_asked_once_the_next_day_in_a_terminal(tmp_path, monkeypatch
 
     home = tmp_path / "home"
     env = {**os.environ, "COACH_HOME": str(home), "TZ": "Europe/Berlin"}
-    from datetime import date, datetime, timedelta
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
 
-    yesterday = date.today() - timedelta(days=1)
-    started = datetime.combine(yesterday, datetime.min.time()).astimezone().replace(hour=12)
+    # "Yesterday" where the command runs (TZ above), not where the test runs: between
+    # 23:00 and 24:00 UTC they are different days.
+    berlin = ZoneInfo("Europe/Berlin")
+    yesterday = datetime.now(berlin).date() - timedelta(days=1)
+    started = datetime.combine(yesterday, time(12), tzinfo=berlin)
     monkeypatch.setenv("COACH_HOME", str(home))
     Store().save_session(SessionRecord(
         id="s1", day=yesterday, started_at=started, finished_at=started, planned_s=300,
