@@ -75,13 +75,10 @@ def classify(
     previous: list[int], current: list[int]
 ) -> tuple[Fraction | None, Fraction | None, str]:
     """(change in points, change in percent, flag): this week's resting ratings vs last week's."""
-    return _classify(sum(previous), len(previous), sum(current), len(current))
-
-
-def _classify(previous_total: int, previous_n: int, current_total: int, current_n: int
-              ) -> tuple[Fraction | None, Fraction | None, str]:
-    """classify from each week's sum and count. Exact, in whole numbers: a report decides
-    hundreds of flags, and a step in Fractions cost microseconds each."""
+    # Exact, in whole numbers: a report decides hundreds of flags, and a step in Fractions
+    # cost microseconds each.
+    previous_total, previous_n = sum(previous), len(previous)
+    current_total, current_n = sum(current), len(current)
     if not previous_n or not current_n:
         return None, None, "too few"
     # change = current mean - previous mean = change_top / change_bottom (bottom > 0)
@@ -390,14 +387,9 @@ def against_baseline(before: list[list[int]], current: list[int]
                      ) -> tuple[Fraction | None, Fraction | None, str]:
     """(baseline mean, change, flag): this week against the mean of the weekly means of
     the weeks before it (those with ratings); the same 2-point or 30 % rule as `classify`."""
-    return _against_baseline([(sum(values), len(values)) for values in before],
-                             sum(current), len(current))
-
-
-def _against_baseline(before: list[tuple[int, int]], current_total: int, current_n: int
-                      ) -> tuple[Fraction | None, Fraction | None, str]:
-    """against_baseline from each week's (sum, count), exact in whole numbers."""
-    rated = [(total, n) for total, n in before if n]
+    # exact, in whole numbers, as in classify
+    rated = [(sum(values), len(values)) for values in before if values]
+    current_total, current_n = sum(current), len(current)
     if not rated or not current_n:
         return None, None, "too few"
     # baseline = (sum of the weekly means) / weeks = baseline_top / baseline_bottom
@@ -409,7 +401,7 @@ def _against_baseline(before: list[tuple[int, int]], current_total: int, current
     change_bottom = current_n * baseline_bottom
     baseline = Fraction(baseline_top, baseline_bottom)
     change = Fraction(change_top, change_bottom)
-    if current_n < MIN_RATINGS or sum(n for _, n in before) < MIN_RATINGS:
+    if current_n < MIN_RATINGS or sum(n for _, n in rated) < MIN_RATINGS:
         return baseline, change, "too few"
     # percent = change / baseline * 100 = 100 * change_top / (current_n * baseline_top)
     return baseline, change, _flag(change_top, change_bottom, current_n * baseline_top)
