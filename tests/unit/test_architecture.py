@@ -9,6 +9,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def run_python(code: str, home: Path) -> subprocess.CompletedProcess:
+    """`code` in a fresh interpreter with `home` as the data folder and a bare environment."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={"COACH_HOME": str(home), "PATH": "/usr/bin:/bin"})
+
+
 def test_import_linter_contract_holds():
     lint_imports = Path(sys.executable).parent / "lint-imports"
     result = subprocess.run([str(lint_imports), "--no-cache"], cwd=ROOT, capture_output=True,
@@ -29,8 +35,7 @@ def test_commands_without_the_tui_do_not_load_textual_or_the_scheduler(tmp_path)
         "heavy = sorted(m for m in heavy if m in sys.modules)\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={"COACH_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    result = run_python(code, tmp_path)
     assert "HEAVY []" in result.stderr, result.stderr
 
 
@@ -52,8 +57,7 @@ def test_reading_does_not_load_tinydb_and_writing_still_uses_it(tmp_path):
         "        pass\n"
         "    print('TINYDB', argv[0], 'tinydb' in sys.modules, file=sys.stderr)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={"COACH_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    result = run_python(code, tmp_path)
     lines = [line for line in result.stderr.splitlines() if line.startswith("TINYDB")]
     assert lines == ["TINYDB report False", "TINYDB today False", "TINYDB log True"], \
         result.stderr
