@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from textual.widgets import DataTable
 
 from coach.model import duration_text
 from coach.store import Rating, SessionRecord
 from coach.tui.screens.home import HomeScreen
+from coach.tui.widgets.routine_table import RoutineTable
 from tests.helpers import screen_lines, sync
 
 from .conftest import TZ
@@ -47,7 +47,8 @@ async def test_start_pressed_twice_starts_one_session(profile_store, make_app):
         await pilot.pause()
         home = app.screen
         home.action_start_routine()
-        home.post_message(DataTable.RowSelected(home.query_one(DataTable), 0, None))
+        table = home.query_one(RoutineTable)
+        home.post_message(RoutineTable.RowSelected(table, 0))
         home.action_start_routine()
         await pilot.pause()
         players = [screen for screen in app.screen_stack if isinstance(screen, PlayerScreen)]
@@ -61,13 +62,13 @@ async def test_today_lists_every_step_with_total_and_reason(profile_store, make_
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, HomeScreen)
-        table = screen.query_one(DataTable)
+        table = screen.query_one(RoutineTable)
         routine = screen.routine
         # one row per muscle, its sides together
-        assert table.row_count == len({step.muscle for step in routine.steps}) > 0
-        assert [str(c.label) for c in table.columns.values()] == [
+        assert len(table.rows) == len({step.muscle for step in routine.steps}) > 0
+        assert [label for label, _ in table.columns] == [
             "#", "Muscle", "Side", "Tool", "Time", "Why"]
-        first = [str(cell) for cell in table.get_row_at(0)]  # plain Text, never markup
+        first = table.rows[0]
         steps = [step for step in routine.steps if step.muscle == routine.steps[0].muscle]
         assert first[1] == routine.steps[0].muscle_name
         assert first[2] == " + ".join(step.side for step in steps)
@@ -94,7 +95,7 @@ async def test_home_fits_every_column_and_shows_rows_at_every_size(demo_store, m
                 assert duration_text(row["seconds"]) in text, (size, row["name"])
             visible_rows = [line for line in lines if line.lstrip("│ ").startswith("1 ")]
             assert visible_rows, size
-            table = screen.query_one(DataTable)
+            table = screen.query_one(RoutineTable)
             assert table.virtual_size.width <= table.size.width, size
 
 
@@ -259,7 +260,7 @@ async def test_the_safety_panel_is_made_when_needed_and_follows_the_routine(stor
         screen = app.screen
         assert screen.routine.safety_level == "ok" and not screen.routine.safety_reasons
         assert not screen.query("#safety-panel") and not screen.query("#resume-line")
-        assert screen.focused is screen.query_one(DataTable)
+        assert screen.focused is screen.query_one(RoutineTable)
 
         store.save_profile(Profile(cautions=("recent-injury-surgery",), avoid_areas=("neck",),
                                    screened=True))

@@ -12,6 +12,7 @@ import pytest
 from textual.widgets import DataTable
 
 from coach.demo import seed
+from coach.tui.widgets.routine_table import RoutineTable
 from tests.helpers import sync
 
 from .test_app_snapshots import finished_session
@@ -35,6 +36,11 @@ def check_whole(app, where: str) -> None:
                 for row_key in widget.rows:
                     cell = str(widget.get_cell(row_key, column.key))
                     assert len(cell) <= column.get_render_width(widget) - 2, (where, cell)
+        if isinstance(widget, RoutineTable):
+            assert widget.virtual_size.width <= widget.size.width, f"{where}: table too wide"
+            for row in widget.rows:
+                for cell, (_, width) in zip(row, widget.columns, strict=True):
+                    assert len(cell) <= width, (where, cell)
     focused = screen.focused
     if focused is not None:
         assert visible.contains_region(focused.region), f"{where}: {focused!r} is off screen"

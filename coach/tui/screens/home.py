@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Static
+from textual.widgets import Button, Static
 
 from coach.errors import CoachError
 from coach.model import Routine, duration_text
 from coach.sessions import find_resumable, resume_summary, routine_for_resume, streak_days
 from coach.tui.fit import fit_words, plural
 from coach.tui.widgets.footer import CompactFooter
+from coach.tui.widgets.routine_table import RoutineTable
 from coach.tui.widgets.title_bar import TitleBar
 
 WIDE_ENOUGH_FOR_REASONS = 110  # columns; narrower terminals show the reason under the table
@@ -25,7 +26,7 @@ COLUMNS = (("n", "#"), ("muscle", "Muscle"), ("side", "Side"), ("tool", "Tool"),
            ("time", "Time"), ("why", "Why"))
 TINY_ROWS = 20  # below this the status panels shrink so routine rows stay visible
 WIDE_ENOUGH_FOR_SIDE_WORDS = 100  # narrower: "L + R" instead of "left + right"
-CELL_PADDING = 2  # a DataTable cell has one space either side
+CELL_PADDING = 2  # a table cell has one space either side
 PAIN_NAME_WIDE = 30  # area names in the pain panel on wide terminals: whole, not shortened
 SAFETY_BUTTON = "Change my safety answers"
 
@@ -111,7 +112,7 @@ class HomeScreen(Screen):
         # each widget home mounts is styled and laid out before the first paint.
         with Vertical(id="home-body"):
             with Vertical(id="routine-panel", classes="panel"):
-                yield DataTable(id="routine-table", cursor_type="row")
+                yield RoutineTable(id="routine-table")
                 yield Static(id="step-why")
             with Horizontal(id="status-row"):
                 yield Static("Loading...", id="pain-panel", classes="panel")
@@ -216,8 +217,6 @@ class HomeScreen(Screen):
 
     def _show_routine(self, routine: Routine) -> None:
         app = self.app
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
         self.rows = muscle_rows(routine)
         tools = {}
         for row in self.rows:
@@ -230,19 +229,16 @@ class HomeScreen(Screen):
             muscle=max((len(row["name"]) for row in self.rows), default=6),
             tool=max((len(label) for label in tools.values()), default=4),
             wide=app.size.width >= WIDE_ENOUGH_FOR_REASONS, wide_sides=not short_sides)
-        # Labels and cells as plain Text: they are data, not markup (a colon pair would turn
-        # into an emoji, and the first markup parsed loads Rich's table of emoji codes).
-        for key, label in COLUMNS:
-            if key in widths:
-                table.add_column(Text(label), key=key, width=widths[key])
+        cells = []
         for number, row in enumerate(self.rows, start=1):
-            cells = [str(number), fit_words(row["name"], widths["muscle"]),
-                     sides_text(row["sides"], short_sides),
-                     fit_words(tools[row["tool"]], widths["tool"]), duration_text(row["seconds"])]
+            cells.append([str(number), fit_words(row["name"], widths["muscle"]),
+                          sides_text(row["sides"], short_sides),
+                          fit_words(tools[row["tool"]], widths["tool"]),
+                          duration_text(row["seconds"])])
             if "why" in widths:
-                cells.append(fit_words(row["why"], widths["why"]))
-            table.add_row(*(Text(cell, end="", no_wrap=True) for cell in cells),
-                          key=str(number))
+                cells[-1].append(fit_words(row["why"], widths["why"]))
+        self.query_one(RoutineTable).set_rows(
+            [(label, widths[key]) for key, label in COLUMNS if key in widths], cells)
         panel = self.query_one("#routine-panel")
         panel.border_title = (
             f"Today, {routine.day:%a %d %b} · {len(routine.steps)} steps · "
@@ -368,10 +364,10 @@ class HomeScreen(Screen):
 
     # ----- actions ----------------------------------------------------------------------
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_routine_table_row_highlighted(self, event: RoutineTable.RowHighlighted) -> None:
         self._show_why(event.cursor_row)
 
-    def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
+    def on_routine_table_row_selected(self, _event: RoutineTable.RowSelected) -> None:
         if self.is_current:  # not when the message arrives after a session has started
             self.action_start_routine()
 
