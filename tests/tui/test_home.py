@@ -309,19 +309,18 @@ async def test_home_opens_with_the_classes_its_size_gives(profile_store, make_ap
 
 
 @sync
-async def test_home_footer_is_compact_from_the_start_and_shows_its_keys(profile_store,
-                                                                         make_app):
-    from textual.widgets import Footer
-    from textual.widgets._footer import FooterKey
+async def test_home_key_bar_shows_every_key_whole_and_a_click_presses_it(profile_store,
+                                                                          make_app):
+    from coach.tui.widgets.key_bar import KeyBar
 
     app = make_app(profile_store)
     async with app.run_test(size=(60, 18)) as pilot:
         await pilot.pause()
-        footer = app.screen.query_one(Footer)
-        keys = list(footer.query(FooterKey))
-        assert footer.compact and all(key.compact and key.has_class("-compact") for key in keys)
-        assert [key.key for key in keys] == ["s", "t", "h", "comma", "l", "question_mark"]
-        assert all(key.region.right <= 60 for key in keys)  # whole at 60 columns
-        await pilot.click(keys[1])  # a key still works from the footer
+        bar = app.screen.query_one(KeyBar)
+        assert [key.key for key in bar.shown_keys()] == ["s", "t", "h", "comma", "l",
+                                                         "question_mark"]
+        line = screen_lines(app)[-1]
+        assert line.rstrip() == "s Start t Trends h History , Settings l Log pain ? Help"
+        await pilot.click(KeyBar, offset=(line.index("Trends"), 0))
         await pilot.pause()
         assert type(app.screen).__name__ == "TrendsScreen"

@@ -17,7 +17,7 @@ from coach.errors import CoachError
 from coach.model import Routine, duration_text
 from coach.sessions import find_resumable, resume_summary, routine_for_resume, streak_days
 from coach.tui.fit import fit_words, plural
-from coach.tui.widgets.footer import CompactFooter
+from coach.tui.widgets.key_bar import KeyBar
 from coach.tui.widgets.routine_table import RoutineTable
 from coach.tui.widgets.title_bar import TitleBar
 
@@ -118,7 +118,7 @@ class HomeScreen(Screen):
                 yield Static("Loading...", id="pain-panel", classes="panel")
                 yield Static("Loading...", id="streak-panel", classes="panel")
             yield Static(id="reminder-line")
-        yield CompactFooter(show_command_palette=False)  # ctrl+p still works (see ?)
+        yield KeyBar()  # ctrl+p still opens the palette (help, ?, says so)
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.height < TINY_ROWS, "-tiny")
