@@ -144,7 +144,7 @@ class RoutineTable(ScrollView, can_focus=True):
         if not self.rows:
             return
         row = max(0, min(row, len(self.rows) - 1))
-        visible_rows = max(1, self.scrollable_content_region.height - HEADER_LINES)
+        visible_rows = self._visible_rows()
         top = self.scroll_offset.y
         if row < top:
             self.scroll_to(y=row, animate=False, immediate=True)
@@ -155,7 +155,8 @@ class RoutineTable(ScrollView, can_focus=True):
             self.post_message(self.RowHighlighted(self, row))
         self.refresh()
 
-    def _page_rows(self) -> int:
+    def _visible_rows(self) -> int:
+        """How many rows show under the header (a page, for page up and down)."""
         return max(1, self.scrollable_content_region.height - HEADER_LINES)
 
     def action_cursor_up(self) -> None:
@@ -171,10 +172,10 @@ class RoutineTable(ScrollView, can_focus=True):
         self.move_cursor(len(self.rows) - 1)
 
     def action_page_up(self) -> None:
-        self.move_cursor(self.cursor_row - self._page_rows())
+        self.move_cursor(self.cursor_row - self._visible_rows())
 
     def action_page_down(self) -> None:
-        self.move_cursor(self.cursor_row + self._page_rows())
+        self.move_cursor(self.cursor_row + self._visible_rows())
 
     def action_select_cursor(self) -> None:
         if self.rows:
