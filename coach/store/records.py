@@ -8,12 +8,12 @@ a dict it has not checked here.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timezone
 from typing import NamedTuple
 
 from coach.errors import UsageError
-from coach.model import MAX_MINUTES, MIN_MINUTES, Profile
+from coach.model import MAX_MINUTES, MIN_MINUTES, NOTHING, Profile
 
 PHASES = ("before", "after", "check-in")
 SESSION_STATUSES = ("in-progress", "finished", "ended-early")
@@ -91,19 +91,45 @@ class Rating(NamedTuple):
         return (self.at.replace(tzinfo=None), self.area, self.rating, self.phase, self.note)
 
 
-@dataclass
 class SessionRecord:
-    """One guided session, saved as it starts and again as it ends."""
+    """One guided session, saved as it starts and again as it ends.
 
-    id: str
-    day: date
-    started_at: datetime
-    finished_at: datetime | None
-    planned_s: int
-    done_s: int
-    # {"muscle","area","side","tool","technique","seconds","completed": bool}
-    steps: list[dict] = field(default_factory=list)
-    status: str = "in-progress"  # "in-progress" | "finished" | "ended-early"
+    Changed in place as the session goes (steps done, status, end time). A plain class,
+    not a dataclass: the app imports this module as it starts, and making a dataclass
+    (which compiles its methods) cost more than the rest of the module. Equal when every
+    field is; unhashable, as a mutable record."""
+
+    __slots__ = ("id", "day", "started_at", "finished_at", "planned_s", "done_s", "steps",
+                 "status")
+
+    def __init__(self, id: str, day: date, started_at: datetime,
+                 finished_at: datetime | None, planned_s: int, done_s: int,
+                 steps: list[dict] | None = None, status: str = "in-progress"):
+        self.id = id
+        self.day = day
+        self.started_at = started_at
+        self.finished_at = finished_at
+        self.planned_s = planned_s
+        self.done_s = done_s
+        # {"muscle","area","side","tool","technique","seconds","completed": bool}
+        self.steps: list[dict] = [] if steps is None else steps
+        self.status = status  # "in-progress" | "finished" | "ended-early"
+
+    def _fields(self) -> tuple:
+        return (self.id, self.day, self.started_at, self.finished_at, self.planned_s,
+                self.done_s, self.steps, self.status)
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # mutable: not a dict key or set member (as the dataclass was)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={value!r}"
+                          for name, value in zip(self.__slots__, self._fields(), strict=True))
+        return f"SessionRecord({shown})"
 
     def to_doc(self) -> dict:
         return {
@@ -122,8 +148,7 @@ class SessionRecord:
         return session_from_doc(doc)
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One stored event: a reminder's ("sent", "snoozed", "skipped", "acted", "deferred",
     "missed-away"), "paused", "resumed", a next-day "soreness" answer, or the audit entry a
     deleted rating leaves ("rating-deleted").
@@ -132,6 +157,9 @@ class Event:
     exported with to_doc. A field is None when the event does not carry it; what coach does
     not read (or a value of another type than coach writes there) stays in `extra` exactly
     as stored, so nothing a person stored is dropped.
+
+    A named tuple, not a frozen dataclass: as immutable, and making the dataclass cost the
+    app's start several times more. Its hash leaves out `extra` (a dict), as before.
     """
 
     kind: str
@@ -152,7 +180,10 @@ class Event:
     level: str | None = None  # "soreness": "none" | "some" | "a-lot"
     session_id: str | None = None  # "soreness": the session asked about ("acted": the one begun)
     rating: Rating | None = None  # "rating-deleted": the rating as it was
-    extra: dict = field(default_factory=dict, hash=False)  # every other field, as stored
+    extra: Mapping = NOTHING  # every other field, as stored (read-only when there is none)
+
+    def __hash__(self) -> int:
+        return hash(self[:-1])  # not `extra`: a dict cannot be hashed
 
     def to_doc(self) -> dict:
         """The document stored and exported: kind, at, the fields carried, then the rest."""
