@@ -7,13 +7,13 @@ An entry in the person's data directory with an existing id replaces the built-i
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
 from coach.bodymap import SIDES, VIEWS, BodyMap, MapSide, Point, Zone
 from coach.bodymap import problems as map_problems
 from coach.errors import UsageError, closest
+from coach.model import MutableRecord
 
 SCHEMA_VERSION = 2
 # Files written for schema 1 still load: every schema-2 field has a default derived from
@@ -190,14 +190,24 @@ class Target(NamedTuple):
         return tuple(dict.fromkeys(method.technique for method in self.methods))
 
 
-@dataclass
-class Catalog:
-    areas: dict[str, Area] = field(default_factory=dict)
-    tools: dict[str, Tool] = field(default_factory=dict)
-    habits: dict[str, Habit] = field(default_factory=dict)
-    cautions: dict[str, Caution] = field(default_factory=dict)
-    targets: dict[str, Target] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
+class Catalog(MutableRecord):
+    """The library as loaded: entries by id, per kind, and what was wrong in its files."""
+
+    __slots__ = ("areas", "tools", "habits", "cautions", "targets", "problems")
+
+    def __init__(self, areas: dict[str, Area] | None = None,
+                 tools: dict[str, Tool] | None = None,
+                 habits: dict[str, Habit] | None = None,
+                 cautions: dict[str, Caution] | None = None,
+                 targets: dict[str, Target] | None = None,
+                 problems: list[Problem] | None = None):
+        # each its own, filled in as the files are validated (see _validate_into)
+        self.areas: dict[str, Area] = {} if areas is None else areas
+        self.tools: dict[str, Tool] = {} if tools is None else tools
+        self.habits: dict[str, Habit] = {} if habits is None else habits
+        self.cautions: dict[str, Caution] = {} if cautions is None else cautions
+        self.targets: dict[str, Target] = {} if targets is None else targets
+        self.problems: list[Problem] = [] if problems is None else problems
 
     def resolve_area(self, name: str) -> str:
         return _resolve(name, self.areas, "area")

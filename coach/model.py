@@ -23,6 +23,28 @@ MAX_MINUTES = 60
 NOTHING: Mapping = MappingProxyType({})
 
 
+class MutableRecord:
+    """The base of a small record changed in place: its fields are its __slots__, it is
+    equal to a record of its class whose fields are all equal, shown as Name(field=value,
+    ...), and never hashed. What @dataclass gives such a record, without its cost at every
+    start: making a dataclass compiles its methods (about 2M instructions each)."""
+
+    __slots__ = ()
+    __hash__ = None  # changed in place: never a dict key or set member
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__qualname__}({shown})"
+
+
 def duration_text(seconds: float) -> str:
     """m:ss of whole seconds (a fraction is dropped), as every screen and command shows time."""
     whole = max(0, int(seconds))

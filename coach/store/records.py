@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timezone
 from typing import NamedTuple
 
 from coach.errors import UsageError
-from coach.model import MAX_MINUTES, MIN_MINUTES, NOTHING, Profile
+from coach.model import MAX_MINUTES, MIN_MINUTES, NOTHING, MutableRecord, Profile
 
 PHASES = ("before", "after", "check-in")
 SESSION_STATUSES = ("in-progress", "finished", "ended-early")
@@ -91,13 +91,9 @@ class Rating(NamedTuple):
         return (self.at.replace(tzinfo=None), self.area, self.rating, self.phase, self.note)
 
 
-class SessionRecord:
-    """One guided session, saved as it starts and again as it ends.
-
-    Changed in place as the session goes (steps done, status, end time). A plain class,
-    not a dataclass: the app imports this module as it starts, and making a dataclass
-    (which compiles its methods) cost more than the rest of the module. Equal when every
-    field is; unhashable, as a mutable record."""
+class SessionRecord(MutableRecord):
+    """One guided session, saved as it starts and again as it ends (changed in place as it
+    goes: steps done, status, end time)."""
 
     __slots__ = ("id", "day", "started_at", "finished_at", "planned_s", "done_s", "steps",
                  "status")
@@ -114,22 +110,6 @@ class SessionRecord:
         # {"muscle","area","side","tool","technique","seconds","completed": bool}
         self.steps: list[dict] = [] if steps is None else steps
         self.status = status  # "in-progress" | "finished" | "ended-early"
-
-    def _fields(self) -> tuple:
-        return (self.id, self.day, self.started_at, self.finished_at, self.planned_s,
-                self.done_s, self.steps, self.status)
-
-    def __eq__(self, other):
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._fields() == other._fields()
-
-    __hash__ = None  # mutable: not a dict key or set member (as the dataclass was)
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={value!r}"
-                          for name, value in zip(self.__slots__, self._fields(), strict=True))
-        return f"SessionRecord({shown})"
 
     def to_doc(self) -> dict:
         return {

@@ -31,7 +31,6 @@ import re
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from operator import attrgetter
 from pathlib import Path
@@ -39,7 +38,7 @@ from typing import NamedTuple
 
 from coach import locations
 from coach.errors import CoachError, UsageError
-from coach.model import History, Profile
+from coach.model import History, MutableRecord, Profile
 from coach.store.files import (
     DAMAGED_MARK,
     AtomicJSONStorage,
@@ -127,8 +126,7 @@ class StoreError(CoachError):
     """A store file could not be read or written; the message names the file and what to do."""
 
 
-@dataclass
-class ImportBatch:
+class ImportBatch(MutableRecord):
     """Everything one import adds, already checked; stored all together or not at all.
 
     floating: the ratings whose time had no offset in the file; they are matched
@@ -136,12 +134,20 @@ class ImportBatch:
     twice adds nothing under any time zone.
     """
 
-    ratings: list[Rating] = field(default_factory=list)
-    floating: list[Rating] = field(default_factory=list)
-    sessions: list[SessionRecord] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    profile: Profile | None = None
-    settings: dict = field(default_factory=dict)
+    __slots__ = ("ratings", "floating", "sessions", "events", "profile", "settings")
+
+    def __init__(self, ratings: list[Rating] | None = None,
+                 floating: list[Rating] | None = None,
+                 sessions: list[SessionRecord] | None = None,
+                 events: list[Event] | None = None, profile: Profile | None = None,
+                 settings: dict | None = None):
+        # each list (and the settings) its own, filled in as the file is read
+        self.ratings: list[Rating] = [] if ratings is None else ratings
+        self.floating: list[Rating] = [] if floating is None else floating
+        self.sessions: list[SessionRecord] = [] if sessions is None else sessions
+        self.events: list[Event] = [] if events is None else events
+        self.profile = profile  # None: the file has no profile
+        self.settings: dict = {} if settings is None else settings
 
 
 class ImportResult(NamedTuple):

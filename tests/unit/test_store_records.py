@@ -292,3 +292,15 @@ def test_a_session_record_changes_in_place_and_is_equal_by_its_fields():
     assert repr(same) == (f"SessionRecord(id='s1', day={NOW.date()!r}, started_at={NOW!r}, "
                           "finished_at=None, planned_s=600, done_s=0, steps=[], "
                           "status='in-progress')")
+
+
+def test_an_import_batch_starts_empty_with_lists_of_its_own():
+    from coach.store import ImportBatch
+
+    batch, other = ImportBatch(), ImportBatch()
+    batch.ratings.append(Rating("neck", 3, "check-in", NOW))
+    batch.profile = None
+    assert other.ratings == [] and other.floating == [] and other.settings == {}
+    assert batch != other and other == ImportBatch(settings={})
+    assert repr(other) == ("ImportBatch(ratings=[], floating=[], sessions=[], events=[], "
+                           "profile=None, settings={})")
