@@ -4,7 +4,10 @@ Kept apart from builder.py so the store can save a Profile without importing
 the builder's logic.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typing.NamedTuple compiles each string
+# annotation into a ForwardRef as the class is made, about 50k instructions a field, and
+# this module's named tuples are made at every start. (Quoted: a class named in its own
+# body.)
 
 from collections.abc import Mapping
 from datetime import date
@@ -73,7 +76,7 @@ class Profile(NamedTuple):
                 for key, value in self._asdict().items()}
 
     @classmethod
-    def from_dict(cls, data: Mapping) -> Profile:
+    def from_dict(cls, data: Mapping) -> "Profile":
         defaults = cls()
         return cls(
             areas=tuple(data.get("areas", defaults.areas)),

@@ -5,7 +5,10 @@ RecordError with one short reason; nothing else in coach reads a record's fields
 a dict it has not checked here.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typing.NamedTuple compiles each string
+# annotation into a ForwardRef as the class is made, about 50k instructions a field, and
+# this module's named tuples are made at every start. (Quoted: a class named in its own
+# body.)
 
 import math
 from collections.abc import Mapping
@@ -79,7 +82,7 @@ class Rating(NamedTuple):
         return doc
 
     @classmethod
-    def from_doc(cls, doc: dict) -> Rating:
+    def from_doc(cls, doc: dict) -> "Rating":
         return rating_from_doc(doc)
 
     def key(self) -> tuple:
@@ -124,7 +127,7 @@ class SessionRecord(MutableRecord):
         }
 
     @classmethod
-    def from_doc(cls, doc: dict) -> SessionRecord:
+    def from_doc(cls, doc: dict) -> "SessionRecord":
         return session_from_doc(doc)
 
 
@@ -177,7 +180,7 @@ class Event(NamedTuple):
         return doc
 
     @classmethod
-    def from_doc(cls, doc: dict) -> Event:
+    def from_doc(cls, doc: dict) -> "Event":
         return event_from_doc(doc)
 
 
@@ -202,7 +205,7 @@ class SorenessAnswer(NamedTuple):
                      session_id=self.session_id)
 
     @classmethod
-    def from_event(cls, event: Event) -> SorenessAnswer:
+    def from_event(cls, event: Event) -> "SorenessAnswer":
         """The answer a "soreness" event holds (event_from_doc has checked its fields)."""
         if event.kind != "soreness":
             raise RecordError(f"a {event.kind!r} event is not a soreness answer")
