@@ -5,7 +5,6 @@ is reported with its file, entry and field and left out, and the rest still load
 An entry in the person's data directory with an existing id replaces the built-in one.
 """
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
@@ -62,7 +61,7 @@ STRETCH_REPS_RANGE = (1, 3)
 
 # Library entries are NamedTuples: read-only records like frozen dataclasses, but about
 # ten times cheaper to define, which the app's and `coach today`'s start-up time feel.
-_ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_ID_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _KINDS = ("area", "tool", "habit", "caution", "target")
 
 
@@ -369,6 +368,12 @@ def _parse(path: Path, cache: "_ParsedCache | None") -> dict:
     return cache.load(path) if cache is not None else _parse_toml(path)
 
 
+def _is_id(text: str) -> bool:
+    """A lower-case id like 'upper-back': words of a-z and 0-9 joined by single hyphens
+    (checked without a regular expression: compiling one cost every start 0.7M instructions)."""
+    return all(word and _ID_CHARACTERS.issuperset(word) for word in text.split("-"))
+
+
 def _read_layer(paths: list[Path], problems: list[Problem],
                 cache: "_ParsedCache | None" = None) -> dict[str, dict[str, tuple]]:
     """id -> (file, raw table) per kind; a duplicate id within one layer is a problem."""
@@ -406,7 +411,7 @@ def _read_layer(paths: list[Path], problems: list[Problem],
                     problems.append(Problem(name, f"{kind} #{index}", "", "must be a table"))
                     continue
                 entry_id = entry.get("id")
-                if not isinstance(entry_id, str) or not _ID_PATTERN.match(entry_id):
+                if not isinstance(entry_id, str) or not _is_id(entry_id):
                     problems.append(Problem(name, f"{kind} #{index}", "id",
                                             "needs a lower-case id like 'upper-back'"))
                     continue

@@ -294,3 +294,15 @@ def test_a_catalog_is_filled_in_place_and_equal_by_its_entries(builtin):
         hash(empty)
     assert repr(empty) == ("Catalog(areas={}, tools={}, habits={}, cautions={}, targets={}, "
                            "problems=[])")
+
+
+@pytest.mark.parametrize("entry_id", ["My-calf", "my--calf", "-calf", "calf-", "", "calf\\n",
+                                      "calf_point", "wadenpunkt-\u00e4", "calf\u0661"])
+def test_an_id_is_lower_case_words_joined_by_single_hyphens(tmp_path, entry_id):
+    good = write(tmp_path, "good.toml",
+                 "schema = 1\n" + GOOD_TARGET.replace("my-calf-point", "calf-2-point"))
+    assert check_file(good) == []
+    bad = write(tmp_path, "bad.toml",
+                "schema = 1\n" + GOOD_TARGET.replace("my-calf-point", entry_id))
+    [problem] = check_file(bad)
+    assert (problem.field, problem.message) == ("id", "needs a lower-case id like 'upper-back'")

@@ -304,3 +304,14 @@ def test_an_import_batch_starts_empty_with_lists_of_its_own():
     assert batch != other and other == ImportBatch(settings={})
     assert repr(other) == ("ImportBatch(ratings=[], floating=[], sessions=[], events=[], "
                            "profile=None, settings={})")
+
+
+@pytest.mark.parametrize(("name", "month"), [
+    ("2026-11.json", True), ("1999-01.json", True), ("2026-1.json", False),
+    ("2026-111.json", False), ("2026_11.json", False), ("2026-11.json.tmp", False),
+    ("2026-11.json\n", False), ("\u0662026-11.json", False), ("abcd-ef.json", False),
+    ("2026-11.JSON", False)])
+def test_only_a_month_file_named_as_the_store_writes_it_is_read(name, month):
+    from coach.store.repository import is_month_file
+
+    assert is_month_file(name) is month
