@@ -5,6 +5,7 @@ is reported with its file, entry and field and left out, and the rest still load
 An entry in the person's data directory with an existing id replaces the built-in one.
 """
 
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
@@ -255,8 +256,9 @@ def _resolve(name: str, entries: dict, kind: str) -> str:
                      f"{kind}.")
 
 
+@functools.cache
 def builtin_dir() -> Path:
-    """The routines/ folder shipped with the package."""
+    """The routines/ folder shipped with the package (found once: it does not move)."""
     import routines
 
     return Path(routines.__file__).resolve().parent
@@ -466,19 +468,22 @@ def _text(table: dict, key: str, required: bool = True) -> str:
         if required:
             raise _Invalid(key, "is missing")
         return ""
-    if not isinstance(value, str) or (required and not value.strip()):
+    text = value.strip() if isinstance(value, str) else None
+    if text is None or (required and not text):
         raise _Invalid(key, "must be non-empty text")
-    return value.strip()
+    return text
 
 
 def _texts(table: dict, key: str, minimum: int = 0) -> tuple[str, ...]:
     value = table.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip()
-                                              for item in value):
+    # each item stripped once: a list with anything but non-blank text loses or keeps a blank
+    texts = (tuple([item.strip() for item in value if isinstance(item, str)])
+             if isinstance(value, list) else ())
+    if not isinstance(value, list) or len(texts) < len(value) or not all(texts):
         raise _Invalid(key, "must be a list of text")
     if len(value) < minimum:
         raise _Invalid(key, "is missing" if not value else f"needs at least {minimum}")
-    return tuple(item.strip() for item in value)
+    return texts
 
 
 def _number(table: dict, key: str, low: int, high: int, default: int | None = None) -> int:
