@@ -783,6 +783,8 @@ class Store:
         can be in are read: a rating is filed by its own (UTC) month, and a session's
         ratings are given within a day of its start. Months without a session are skipped,
         which keeps a long history from slowing `coach today` and the report."""
+        if not sessions:
+            return []  # and no month file to list (the caller's read checked the schema)
         wanted = {session.id for session in sessions}
         months = {month_of(session.started_at + shift) for session in sessions
                   for shift in (-timedelta(days=1), timedelta(days=2))}
