@@ -7,7 +7,10 @@ module holds the outline, checks maps against it, and draws a map as a character
 (braille dots or half blocks, at any size from 20x12 cells) or as SVG.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typing.NamedTuple compiles each string
+# annotation into a ForwardRef as the class is made, about 50k instructions a field, and
+# this module's named tuples are made at every start. (Quoted: a class named in its own
+# body.)
 
 from typing import NamedTuple
 
@@ -29,7 +32,7 @@ class Zone(NamedTuple):
             return _in_ellipse(self.coords, x, y)
         return _in_polygon(self.coords, x, y)
 
-    def mirrored(self) -> Zone:
+    def mirrored(self) -> "Zone":
         if self.shape == "ellipse":
             cx, cy, rx, ry = self.coords
             return Zone(self.view, "ellipse", (round(1 - cx, 4), cy, rx, ry))
@@ -56,7 +59,7 @@ class Point(NamedTuple):
     x: float
     y: float
 
-    def mirrored(self) -> Point:
+    def mirrored(self) -> "Point":
         return Point(self.view, round(1 - self.x, 4), self.y)
 
     def to_json(self) -> dict:

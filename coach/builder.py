@@ -24,7 +24,6 @@ How it decides, in order:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -56,59 +55,63 @@ TWO_SESSIONS = ("Two short sessions beat one long one: if you want more, do this
                 "again later today rather than holding longer.")
 
 
-@dataclass(frozen=True)
 class _Option:
     """A target with the method the person can use today (None: its stretch only), and the
     limits this person's safety, history and the library put on its dose.
 
     Its doses depend only on these fields, and the builder asks for them many times while
     it shares out the time: they are worked out once, when the option is made (an option
-    lives for one build, so nothing is kept across profiles or histories).
+    lives for one build, so nothing is kept across profiles or histories). Never changed
+    once made. A plain class, not a frozen dataclass: making the dataclass (it compiles its
+    methods) cost the app's start about 4M instructions, and options are never compared.
     """
 
-    target: Target
-    method: Method | None
-    habit_score: float
-    use_stretch: bool
-    hold_cap: int = 0
-    reps_cap: int = 0
-    session_cap: int = 0
-    why: tuple[str, ...] = ()
-    cautions: tuple[str, ...] = ()
-    preferred: bool = False
-    last_done: date = date.min
+    __slots__ = ("target", "method", "habit_score", "use_stretch", "hold_cap", "reps_cap",
+                 "session_cap", "why", "cautions", "preferred", "last_done",
+                 # worked out from the fields above, in __init__:
+                 "sides", "hold_ranges", "min_dose", "default_dose", "max_dose", "least_s",
+                 "default_s", "most_s")
 
-    # Worked out in __post_init__:
-    sides: int = field(init=False, repr=False, compare=False)  # 2 for left and right
-    hold_ranges: dict[int, tuple[int, int]] = field(init=False, repr=False, compare=False)
-    min_dose: _Dose = field(init=False, repr=False, compare=False)
-    default_dose: _Dose = field(init=False, repr=False, compare=False)
-    max_dose: _Dose = field(init=False, repr=False, compare=False)
-    least_s: int = field(init=False, repr=False, compare=False)  # both sides, smallest dose
-    default_s: int = field(init=False, repr=False, compare=False)
-    most_s: int = field(init=False, repr=False, compare=False)  # both sides, at its caps
+    def __init__(self, target: Target, method: Method | None, habit_score: float,
+                 use_stretch: bool, hold_cap: int = 0, reps_cap: int = 0,
+                 session_cap: int = 0, why: tuple[str, ...] = (),
+                 cautions: tuple[str, ...] = (), preferred: bool = False,
+                 last_done: date = date.min):
+        init = object.__setattr__  # every field is set once, here (see __setattr__)
+        init(self, "target", target)
+        init(self, "method", method)
+        init(self, "habit_score", habit_score)
+        init(self, "use_stretch", use_stretch)
+        init(self, "hold_cap", hold_cap)
+        init(self, "reps_cap", reps_cap)
+        init(self, "session_cap", session_cap)
+        init(self, "why", why)
+        init(self, "cautions", cautions)
+        init(self, "preferred", preferred)
+        init(self, "last_done", last_done)
 
-    def __post_init__(self) -> None:
-        derived = self.__dict__  # frozen: the derived values are set once, here
-        derived["sides"] = sides = 2 if self.target.bilateral else 1
+        init(self, "sides", 2 if target.bilateral else 1)  # 2 for left and right
         # The allowed hold (low, high) for each repetition count that fits, fewest first:
         # within the technique's range, the hold cap, the session cap shared among the
         # repetitions and the most pressure time on one point.
-        ranges = {}
-        if self.method is not None:
-            low, high = HOLD_RANGE_S[self.method.technique]
-            high = min(high, self.hold_cap)
-            for reps in range(1, self.reps_cap + 1):
-                longest = min(high, self.session_cap // reps, MAX_SECONDS_PER_POINT // reps)
+        ranges: dict[int, tuple[int, int]] = {}
+        if method is not None:
+            low, high = HOLD_RANGE_S[method.technique]
+            high = min(high, hold_cap)
+            for reps in range(1, reps_cap + 1):
+                longest = min(high, session_cap // reps, MAX_SECONDS_PER_POINT // reps)
                 if longest >= low:
                     ranges[reps] = (low, longest)
-        derived["hold_ranges"] = ranges
-        derived["default_dose"] = default = _default_dose(self)
-        derived["min_dose"] = least = _min_dose(self)
-        derived["max_dose"] = most = _max_dose(self)
-        derived["least_s"] = sides * least.per_side_s
-        derived["default_s"] = sides * default.per_side_s
-        derived["most_s"] = sides * most.per_side_s
+        init(self, "hold_ranges", ranges)
+        init(self, "default_dose", _default_dose(self))
+        init(self, "min_dose", _min_dose(self))
+        init(self, "max_dose", _max_dose(self))
+        init(self, "least_s", self.sides * self.min_dose.per_side_s)  # both sides, smallest
+        init(self, "default_s", self.sides * self.default_dose.per_side_s)
+        init(self, "most_s", self.sides * self.max_dose.per_side_s)  # both sides, at its caps
+
+    def __setattr__(self, name: str, value) -> None:
+        raise AttributeError(f"an option is not changed once made (tried to set {name})")
 
     @property
     def stretch_only(self) -> bool:

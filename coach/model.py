@@ -4,7 +4,10 @@ Kept apart from builder.py so the store can save a Profile without importing
 the builder's logic.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typing.NamedTuple compiles each string
+# annotation into a ForwardRef as the class is made, about 50k instructions a field, and
+# this module's named tuples are made at every start. (Quoted: a class named in its own
+# body.)
 
 from collections.abc import Mapping
 from datetime import date
@@ -21,6 +24,28 @@ MAX_MINUTES = 60
 # The default of a value type's mapping field: empty, and read-only (a named tuple's default
 # is shared by every instance, so it must never be changed in place).
 NOTHING: Mapping = MappingProxyType({})
+
+
+class MutableRecord:
+    """The base of a small record changed in place: its fields are its __slots__, it is
+    equal to a record of its class whose fields are all equal, shown as Name(field=value,
+    ...), and never hashed. What @dataclass gives such a record, without its cost at every
+    start: making a dataclass compiles its methods (about 2M instructions each)."""
+
+    __slots__ = ()
+    __hash__ = None  # changed in place: never a dict key or set member
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__qualname__}({shown})"
 
 
 def duration_text(seconds: float) -> str:
@@ -51,7 +76,7 @@ class Profile(NamedTuple):
                 for key, value in self._asdict().items()}
 
     @classmethod
-    def from_dict(cls, data: Mapping) -> Profile:
+    def from_dict(cls, data: Mapping) -> "Profile":
         defaults = cls()
         return cls(
             areas=tuple(data.get("areas", defaults.areas)),

@@ -6,7 +6,10 @@ onboarding screen and the settings screen both ask through here, so a "yes" alwa
 the same cautions to the profile, and the builder then leaves out what they rule out.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typing.NamedTuple compiles each string
+# annotation into a ForwardRef as the class is made, about 50k instructions a field, and
+# this module's named tuples are made at every start. (Quoted: a class named in its own
+# body.)
 
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple

@@ -158,9 +158,9 @@ def store_kinds() -> tuple[str, ...]:
 
 
 def _month_name(name: str) -> bool:
-    from coach.store.repository import MONTH_FILE
+    from coach.store.repository import is_month_file
 
-    return bool(MONTH_FILE.match(name)) or DAMAGED_MARK in name or _coach_leftover(name)
+    return is_month_file(name) or DAMAGED_MARK in name or _coach_leftover(name)
 
 
 def _coach_leftover(name: str) -> bool:

@@ -5,15 +5,18 @@ RecordError with one short reason; nothing else in coach reads a record's fields
 a dict it has not checked here.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typing.NamedTuple compiles each string
+# annotation into a ForwardRef as the class is made, about 50k instructions a field, and
+# this module's named tuples are made at every start. (Quoted: a class named in its own
+# body.)
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timezone
 from typing import NamedTuple
 
 from coach.errors import UsageError
-from coach.model import MAX_MINUTES, MIN_MINUTES, Profile
+from coach.model import MAX_MINUTES, MIN_MINUTES, NOTHING, MutableRecord, Profile
 
 PHASES = ("before", "after", "check-in")
 SESSION_STATUSES = ("in-progress", "finished", "ended-early")
@@ -79,7 +82,7 @@ class Rating(NamedTuple):
         return doc
 
     @classmethod
-    def from_doc(cls, doc: dict) -> Rating:
+    def from_doc(cls, doc: dict) -> "Rating":
         return rating_from_doc(doc)
 
     def key(self) -> tuple:
@@ -91,19 +94,25 @@ class Rating(NamedTuple):
         return (self.at.replace(tzinfo=None), self.area, self.rating, self.phase, self.note)
 
 
-@dataclass
-class SessionRecord:
-    """One guided session, saved as it starts and again as it ends."""
+class SessionRecord(MutableRecord):
+    """One guided session, saved as it starts and again as it ends (changed in place as it
+    goes: steps done, status, end time)."""
 
-    id: str
-    day: date
-    started_at: datetime
-    finished_at: datetime | None
-    planned_s: int
-    done_s: int
-    # {"muscle","area","side","tool","technique","seconds","completed": bool}
-    steps: list[dict] = field(default_factory=list)
-    status: str = "in-progress"  # "in-progress" | "finished" | "ended-early"
+    __slots__ = ("id", "day", "started_at", "finished_at", "planned_s", "done_s", "steps",
+                 "status")
+
+    def __init__(self, id: str, day: date, started_at: datetime,
+                 finished_at: datetime | None, planned_s: int, done_s: int,
+                 steps: list[dict] | None = None, status: str = "in-progress"):
+        self.id = id
+        self.day = day
+        self.started_at = started_at
+        self.finished_at = finished_at
+        self.planned_s = planned_s
+        self.done_s = done_s
+        # {"muscle","area","side","tool","technique","seconds","completed": bool}
+        self.steps: list[dict] = [] if steps is None else steps
+        self.status = status  # "in-progress" | "finished" | "ended-early"
 
     def to_doc(self) -> dict:
         return {
@@ -118,12 +127,11 @@ class SessionRecord:
         }
 
     @classmethod
-    def from_doc(cls, doc: dict) -> SessionRecord:
+    def from_doc(cls, doc: dict) -> "SessionRecord":
         return session_from_doc(doc)
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One stored event: a reminder's ("sent", "snoozed", "skipped", "acted", "deferred",
     "missed-away"), "paused", "resumed", a next-day "soreness" answer, or the audit entry a
     deleted rating leaves ("rating-deleted").
@@ -132,6 +140,9 @@ class Event:
     exported with to_doc. A field is None when the event does not carry it; what coach does
     not read (or a value of another type than coach writes there) stays in `extra` exactly
     as stored, so nothing a person stored is dropped.
+
+    A named tuple, not a frozen dataclass: as immutable, and making the dataclass cost the
+    app's start several times more. Its hash leaves out `extra` (a dict), as before.
     """
 
     kind: str
@@ -152,7 +163,10 @@ class Event:
     level: str | None = None  # "soreness": "none" | "some" | "a-lot"
     session_id: str | None = None  # "soreness": the session asked about ("acted": the one begun)
     rating: Rating | None = None  # "rating-deleted": the rating as it was
-    extra: dict = field(default_factory=dict, hash=False)  # every other field, as stored
+    extra: Mapping = NOTHING  # every other field, as stored (read-only when there is none)
+
+    def __hash__(self) -> int:
+        return hash(self[:-1])  # not `extra`: a dict cannot be hashed
 
     def to_doc(self) -> dict:
         """The document stored and exported: kind, at, the fields carried, then the rest."""
@@ -166,7 +180,7 @@ class Event:
         return doc
 
     @classmethod
-    def from_doc(cls, doc: dict) -> Event:
+    def from_doc(cls, doc: dict) -> "Event":
         return event_from_doc(doc)
 
 
@@ -191,7 +205,7 @@ class SorenessAnswer(NamedTuple):
                      session_id=self.session_id)
 
     @classmethod
-    def from_event(cls, event: Event) -> SorenessAnswer:
+    def from_event(cls, event: Event) -> "SorenessAnswer":
         """The answer a "soreness" event holds (event_from_doc has checked its fields)."""
         if event.kind != "soreness":
             raise RecordError(f"a {event.kind!r} event is not a soreness answer")

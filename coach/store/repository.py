@@ -27,11 +27,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from operator import attrgetter
 from pathlib import Path
@@ -39,7 +37,7 @@ from typing import NamedTuple
 
 from coach import locations
 from coach.errors import CoachError, UsageError
-from coach.model import History, Profile
+from coach.model import History, MutableRecord, Profile
 from coach.store.files import (
     DAMAGED_MARK,
     AtomicJSONStorage,
@@ -80,7 +78,13 @@ RESPONSE_DAYS = 183
 
 MAIN_FILE = "coach.json"
 KINDS = ("ratings", "sessions", "events")
-MONTH_FILE = re.compile(r"^\d{4}-\d{2}\.json$")
+
+
+def is_month_file(name: str) -> bool:
+    """A month file's name as the store writes it, YYYY-MM.json (not a regular expression:
+    compiling one cost every start about 0.7M instructions)."""
+    return (len(name) == 12 and name.isascii() and name[:4].isdigit() and name[4] == "-"
+            and name[5:7].isdigit() and name.endswith(".json"))
 
 
 PARSED_MONTHS_KEPT = 13  # month files kept parsed: a year of reports, bounded for the app
@@ -127,8 +131,7 @@ class StoreError(CoachError):
     """A store file could not be read or written; the message names the file and what to do."""
 
 
-@dataclass
-class ImportBatch:
+class ImportBatch(MutableRecord):
     """Everything one import adds, already checked; stored all together or not at all.
 
     floating: the ratings whose time had no offset in the file; they are matched
@@ -136,12 +139,20 @@ class ImportBatch:
     twice adds nothing under any time zone.
     """
 
-    ratings: list[Rating] = field(default_factory=list)
-    floating: list[Rating] = field(default_factory=list)
-    sessions: list[SessionRecord] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    profile: Profile | None = None
-    settings: dict = field(default_factory=dict)
+    __slots__ = ("ratings", "floating", "sessions", "events", "profile", "settings")
+
+    def __init__(self, ratings: list[Rating] | None = None,
+                 floating: list[Rating] | None = None,
+                 sessions: list[SessionRecord] | None = None,
+                 events: list[Event] | None = None, profile: Profile | None = None,
+                 settings: dict | None = None):
+        # each list (and the settings) its own, filled in as the file is read
+        self.ratings: list[Rating] = [] if ratings is None else ratings
+        self.floating: list[Rating] = [] if floating is None else floating
+        self.sessions: list[SessionRecord] = [] if sessions is None else sessions
+        self.events: list[Event] = [] if events is None else events
+        self.profile = profile  # None: the file has no profile
+        self.settings: dict = {} if settings is None else settings
 
 
 class ImportResult(NamedTuple):
@@ -231,7 +242,7 @@ class Store:
         folder = self.directory / kind
         if not folder.is_dir():
             return []
-        return sorted(name[:-5] for name in os.listdir(folder) if MONTH_FILE.match(name))
+        return sorted(name[:-5] for name in os.listdir(folder) if is_month_file(name))
 
     def _data_folders(self) -> list[Path]:
         return [self.directory, *(self.directory / kind for kind in KINDS)]
@@ -772,6 +783,8 @@ class Store:
         can be in are read: a rating is filed by its own (UTC) month, and a session's
         ratings are given within a day of its start. Months without a session are skipped,
         which keeps a long history from slowing `coach today` and the report."""
+        if not sessions:
+            return []  # and no month file to list (the caller's read checked the schema)
         wanted = {session.id for session in sessions}
         months = {month_of(session.started_at + shift) for session in sessions
                   for shift in (-timedelta(days=1), timedelta(days=2))}

@@ -276,3 +276,33 @@ def test_the_parsed_library_cache_is_used_kept_private_and_holds_only_this_libra
     assert load_catalog(include_user=False).areas == first.areas
     assert len(parsed) == len(files)  # parsed again, and the cache is whole again
     assert set(json.loads(cache_file.read_text())) == {str(path) for path in files}
+
+
+def test_a_catalog_is_filled_in_place_and_equal_by_its_entries(builtin):
+    from coach.catalog import Catalog
+
+    empty, other = Catalog(), Catalog()
+    assert empty == other and empty.areas is not other.areas  # each its own dicts
+    assert empty.problems == [] and empty.problems is not other.problems
+    copied = Catalog(areas=dict(builtin.areas), tools=dict(builtin.tools),
+                     habits=dict(builtin.habits), cautions=dict(builtin.cautions),
+                     targets=dict(builtin.targets))
+    assert copied == builtin and copied == load_catalog(include_user=False)
+    copied.targets.pop("upper-trapezius")
+    assert copied != builtin and "upper-trapezius" in builtin.targets
+    with pytest.raises(TypeError):
+        hash(empty)
+    assert repr(empty) == ("Catalog(areas={}, tools={}, habits={}, cautions={}, targets={}, "
+                           "problems=[])")
+
+
+@pytest.mark.parametrize("entry_id", ["My-calf", "my--calf", "-calf", "calf-", "", "calf\\n",
+                                      "calf_point", "wadenpunkt-\u00e4", "calf\u0661"])
+def test_an_id_is_lower_case_words_joined_by_single_hyphens(tmp_path, entry_id):
+    good = write(tmp_path, "good.toml",
+                 "schema = 1\n" + GOOD_TARGET.replace("my-calf-point", "calf-2-point"))
+    assert check_file(good) == []
+    bad = write(tmp_path, "bad.toml",
+                "schema = 1\n" + GOOD_TARGET.replace("my-calf-point", entry_id))
+    [problem] = check_file(bad)
+    assert (problem.field, problem.message) == ("id", "needs a lower-case id like 'upper-back'")

@@ -252,3 +252,66 @@ def test_session_planned_seconds_out_of_range_is_refused(tmp_path):
     with pytest.raises(UsageError):
         store.save_session(record)
     assert store.sessions(NOW - timedelta(days=1)) == []
+
+
+# --- records as values: what the code relies on, whatever class makes them -------------
+
+
+def test_an_event_is_immutable_hashable_and_equal_by_its_fields_extra_included():
+    from coach.store import Event, event_from_doc
+
+    doc = {"kind": "sent", "at": NOW.isoformat(), "reminder": "break", "mood": "fine",
+           "tags": ["a", "b"]}
+    event, again = event_from_doc(doc), event_from_doc(dict(doc))
+    assert event == again and hash(event) == hash(again)  # extra (a dict) is not hashed
+    assert event.extra == {"mood": "fine", "tags": ["a", "b"]}
+    assert event != event_from_doc({**doc, "mood": "tired"})  # but it is compared
+    assert len({event, again}) == 1
+    bare = Event("paused", NOW, until=NOW + timedelta(hours=1))
+    assert bare.extra == {} and bare == event_from_doc(bare.to_doc())
+    with pytest.raises(AttributeError):
+        event.kind = "acted"
+    with pytest.raises(TypeError):
+        bare.extra["mood"] = "fine"  # the shared empty default cannot be changed
+    assert repr(bare).startswith("Event(kind='paused', at=datetime.datetime(2026, 11, 22")
+
+
+def test_a_session_record_changes_in_place_and_is_equal_by_its_fields():
+    record = SessionRecord("s1", NOW.date(), NOW, None, 600, 0)
+    assert record.steps == [] and record.status == "in-progress"
+    assert record.steps is not SessionRecord("s2", NOW.date(), NOW, None, 600, 0).steps
+    same = SessionRecord(id="s1", day=NOW.date(), started_at=NOW, finished_at=None,
+                         planned_s=600, done_s=0, steps=[], status="in-progress")
+    assert record == same and record != SessionRecord("s1", NOW.date(), NOW, None, 600, 5)
+    record.done_s, record.status = 540, "finished"
+    assert record != same and record == SessionRecord.from_doc(record.to_doc())
+    with pytest.raises(TypeError):
+        hash(record)  # mutable: never a dict key
+    with pytest.raises(AttributeError):
+        record.misspelt_status = "finished"  # a typo is an error, not a new field
+    assert repr(same) == (f"SessionRecord(id='s1', day={NOW.date()!r}, started_at={NOW!r}, "
+                          "finished_at=None, planned_s=600, done_s=0, steps=[], "
+                          "status='in-progress')")
+
+
+def test_an_import_batch_starts_empty_with_lists_of_its_own():
+    from coach.store import ImportBatch
+
+    batch, other = ImportBatch(), ImportBatch()
+    batch.ratings.append(Rating("neck", 3, "check-in", NOW))
+    batch.profile = None
+    assert other.ratings == [] and other.floating == [] and other.settings == {}
+    assert batch != other and other == ImportBatch(settings={})
+    assert repr(other) == ("ImportBatch(ratings=[], floating=[], sessions=[], events=[], "
+                           "profile=None, settings={})")
+
+
+@pytest.mark.parametrize(("name", "month"), [
+    ("2026-11.json", True), ("1999-01.json", True), ("2026-1.json", False),
+    ("2026-111.json", False), ("2026_11.json", False), ("2026-11.json.tmp", False),
+    ("2026-11.json\n", False), ("\u0662026-11.json", False), ("abcd-ef.json", False),
+    ("2026-11.JSON", False)])
+def test_only_a_month_file_named_as_the_store_writes_it_is_read(name, month):
+    from coach.store.repository import is_month_file
+
+    assert is_month_file(name) is month
