@@ -7,6 +7,7 @@ Each command lives in its own module and is imported only when it runs, so
 
 from __future__ import annotations
 
+import gc
 import sys
 
 # command name -> "module:attribute"; loaded on first use (coach.cli.group).
@@ -34,10 +35,17 @@ def run(argv: list[str] | None = None) -> None:
     try:
         app_options = _app_options(args)
         if app_options is not None:
-            from coach.cli.app import open_app
+            # No garbage collection while the app's modules load: they make many objects
+            # and almost no garbage (a few hundred objects), and each collection would walk
+            # them all again. The app starts it again once its first screen is painted.
+            gc.disable()
+            try:
+                from coach.cli.app import open_app
 
-            flags, voice = app_options
-            open_app(demo="--demo" in flags, voice=voice)
+                flags, voice = app_options
+                open_app(demo="--demo" in flags, voice=voice)
+            finally:
+                gc.enable()
         else:
             _run_command(args)
     except SystemExit:
