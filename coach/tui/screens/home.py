@@ -18,7 +18,7 @@ from coach.model import Routine, duration_text
 from coach.sessions import find_resumable, resume_summary, routine_for_resume, streak_days
 from coach.tui.fit import fit_words, plural
 from coach.tui.widgets.key_bar import KeyBar
-from coach.tui.widgets.routine_table import RoutineTable
+from coach.tui.widgets.routine_table import CELL_PADDING, RoutineTable
 from coach.tui.widgets.title_bar import TitleBar
 
 WIDE_ENOUGH_FOR_REASONS = 110  # columns; narrower terminals show the reason under the table
@@ -26,7 +26,6 @@ COLUMNS = (("n", "#"), ("muscle", "Muscle"), ("side", "Side"), ("tool", "Tool"),
            ("time", "Time"), ("why", "Why"))
 TINY_ROWS = 20  # below this the status panels shrink so routine rows stay visible
 WIDE_ENOUGH_FOR_SIDE_WORDS = 100  # narrower: "L + R" instead of "left + right"
-CELL_PADDING = 2  # a table cell has one space either side
 PAIN_NAME_WIDE = 30  # area names in the pain panel on wide terminals: whole, not shortened
 SAFETY_BUTTON = "Change my safety answers"
 
@@ -63,7 +62,7 @@ def column_widths(width: int, *, muscle: int, tool: int, wide: bool,
     fixed = {"n": 2, "side": len("left + right") if wide_sides else len("L + R"), "time": 5}
     widths = {**fixed, "muscle": min(muscle, 26), "tool": min(tool, 24)}
     columns = len(widths) + (1 if wide else 0)
-    free = width - CELL_PADDING * columns - sum(fixed.values())
+    free = width - 2 * CELL_PADDING * columns - sum(fixed.values())  # padding both sides
     if wide:
         widths["why"] = max(20, free - widths["muscle"] - widths["tool"])
         free -= widths["why"]
