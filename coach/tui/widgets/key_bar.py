@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -87,8 +88,8 @@ class KeyBar(Widget):
             words = [(key.display, key_style)]
             if key.description:
                 words.append((" " + key.description, description_style))
-            length = sum(len(text) for text, _ in words)
-            start = len(line) + (KEY_GAP if spans else 0)
+            length = sum(cell_len(text) for text, _ in words)  # in cells, as x is
+            start = line.cell_len + (KEY_GAP if spans else 0)
             if start + length > width:
                 break  # left out whole: a cut key ("? H") says nothing
             if spans:
